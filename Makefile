@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make dev` runs the stack, `make test` runs the tests.
+# Both create .venv and install the project (re-installing only when pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: dev test worker api migrate bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,test]'
+	@touch $(STAMP)
+
+dev: $(STAMP)
+	$(BIN)/python -m devstack
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The parts, for deployments where PostgreSQL and Temporal are external.
+worker: $(STAMP)
+	$(BIN)/python worker.py
+
+api: $(STAMP)
+	$(BIN)/uvicorn api.main:app --host $${API_HOST:-127.0.0.1} --port $${API_PORT:-8000}
+
+migrate: $(STAMP)
+	$(BIN)/python migrate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,59 @@
+"""Bearer-token auth with two roles: Mozrest (webhooks, table reads) and the RMS (everything it owns).
+
+Tokens are compared in constant time and never logged or echoed.
+"""
+
+from __future__ import annotations
+
+import hmac
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from config import Settings
+
+
+class Role(StrEnum):
+    MOZREST = "mozrest"
+    RMS = "rms"
+
+
+_UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+def _role_of(settings: Settings, token: str) -> Role | None:
+    presented = token.encode()
+    found: Role | None = None
+    # Compare against every role's token, always, so timing says nothing about which one nearly matched.
+    for role, secret in ((Role.MOZREST, settings.mozrest_webhook_token), (Role.RMS, settings.rms_api_token)):
+        if secret is not None and hmac.compare_digest(presented, secret.get_secret_value().encode()):
+            found = role
+    return found
+
+
+def authenticate(request: Request) -> Role:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or malformed bearer token", _UNAUTHORIZED)
+    role = _role_of(request.app.state.settings, token.strip())
+    if role is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid bearer token", _UNAUTHORIZED)
+    return role
+
+
+def require(*allowed: Role):
+    """A dependency that admits only the given roles: 401 for no/unknown token, 403 for another role's."""
+
+    def check(role: Annotated[Role, Depends(authenticate)]) -> Role:
+        if role not in allowed:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this endpoint is not for the {role.value} token")
+        return role
+
+    return check
+
+
+MozrestAuth = Annotated[Role, Depends(require(Role.MOZREST))]
+RmsAuth = Annotated[Role, Depends(require(Role.RMS))]
+AnyAuth = Annotated[Role, Depends(require(Role.MOZREST, Role.RMS))]

@@ -1,0 +1,5 @@
+"""Every workflow the worker runs."""
+
+from workflows.ping import PingWorkflow
+
+WORKFLOWS = [PingWorkflow]
