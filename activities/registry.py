@@ -8,8 +8,10 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 from temporalio.client import Client
 
+from activities.booking_activities import BookingActivities
 from config import Settings
 
 
 def build_activities(pool: AsyncConnectionPool, client: Client, settings: Settings) -> list[Callable[..., Any]]:
-    return []
+    booking = BookingActivities(pool, client, settings)
+    return [booking.apply_booking_messages, booking.apply_unlinked_events, booking.notify_bookings]

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from activities.repo.pool import open_pool
 from api.body_limit import BodyLimitMiddleware
 from api.errors import install_error_handlers
-from api.routes import health, venues
+from api.routes import bookings, checks, health, pos_orders, venues
 from config import Settings, get_settings
 from temporal_client import connect_temporal
 
@@ -38,8 +38,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="mozrest-sync", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
+    app.state.known_venues = set()  # see api/venue_guard.py
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(venues.router)
+    app.include_router(pos_orders.router)
+    app.include_router(bookings.router)
+    app.include_router(checks.router)
     return app

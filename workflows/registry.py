@@ -1,5 +1,7 @@
 """Every workflow the worker runs."""
 
+from workflows.booking import BookingWorkflow
 from workflows.ping import PingWorkflow
+from workflows.unlinked_checks import UnlinkedChecksWorkflow
 
-WORKFLOWS = [PingWorkflow]
+WORKFLOWS = [BookingWorkflow, UnlinkedChecksWorkflow, PingWorkflow]

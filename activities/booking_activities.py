@@ -1,0 +1,56 @@
+"""The activities of the booking and unlinked-checks workflows: one transaction per batch, plus notifications."""
+
+from __future__ import annotations
+
+from psycopg_pool import AsyncConnectionPool
+from temporalio import activity
+from temporalio.client import Client
+
+from activities.booking_batch import apply_booking_batch
+from activities.linking import apply_pos_event
+from activities.repo import checks
+from config import Settings
+from domain.matching import Window
+from domain.messages import (
+    ApplyBookingInput,
+    ApplyBookingResult,
+    ApplyUnlinkedInput,
+    ApplyUnlinkedResult,
+    NotifyInput,
+    RefreshMessage,
+)
+
+
+class BookingActivities:
+    def __init__(self, pool: AsyncConnectionPool, client: Client, settings: Settings) -> None:
+        self.pool = pool
+        self.client = client
+        self.settings = settings
+        self.window = Window(settings.match_window_before_minutes * 60, settings.match_window_after_minutes * 60)
+
+    @activity.defn
+    async def apply_booking_messages(self, inp: ApplyBookingInput) -> ApplyBookingResult:
+        async with self.pool.connection() as conn, conn.transaction():
+            return await apply_booking_batch(conn, inp, self.window)
+
+    @activity.defn
+    async def apply_unlinked_events(self, inp: ApplyUnlinkedInput) -> ApplyUnlinkedResult:
+        touched: set[str] = set()
+        async with self.pool.connection() as conn, conn.transaction():
+            await checks.lock_many(conn, inp.venue_id, [m.event.check_number for m in inp.messages])
+            for message in inp.messages:
+                touched |= await apply_pos_event(conn, message, self.window)
+        return ApplyUnlinkedResult(notify=sorted(touched))
+
+    @activity.defn
+    async def notify_bookings(self, inp: NotifyInput) -> None:
+        """Signal-with-start each booking's workflow to recompute (it may have completed meanwhile)."""
+        from workflows.booking import BookingWorkflow, start_options  # the workflow module is sandbox-safe
+
+        for booking_id in inp.booking_ids:
+            await self.client.start_workflow(
+                BookingWorkflow.run,
+                **start_options(inp.venue_id, booking_id, self.settings.temporal_task_queue),
+                start_signal="refresh",
+                start_signal_args=[RefreshMessage(reason=inp.reason)],
+            )

@@ -1,0 +1,87 @@
+"""Builders and readers shared by the flow tests: venues with tables, POS events, bookings, polling reads."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+import httpx
+
+from domain.pos import SPEC_EXAMPLE
+from tests.support import eventually
+
+TABLE_A = "28c3ce8b-8c10-4a64-8099-f0dffcc549a8"
+TABLE_B = "00f8c6da-3967-4e56-98b9-5ee063b05292"
+TABLE_C = "5a1d7c3e-0000-4b1e-9c6d-3f0e7d6a9b21"
+BASE_TIME = 1719599400
+
+
+async def make_venue(rms: httpx.AsyncClient, venue_id: str, tables: list[str] = [TABLE_A, TABLE_B, TABLE_C]) -> None:
+    r = await rms.put(f"/venue/{venue_id}", json={"name": "Test venue", "timezone": "Europe/London"})
+    assert r.status_code == 200, r.text
+    body = [{"id": t, "name": f"{i:03d}"} for i, t in enumerate(tables, 1)]
+    r = await rms.put(f"/venue/{venue_id}/tables", json=body)
+    assert r.status_code == 200, r.text
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def pos_event(venue_id: str, check_number: str, booking_id: str | None, **overrides: Any) -> dict[str, Any]:
+    """The spec's example payload for this venue, check and booking, with overrides (camelCase keys)."""
+    event = copy.deepcopy(SPEC_EXAMPLE)
+    event.update(venueId=venue_id, checkNumber=check_number, bookingId=booking_id, openedAt=BASE_TIME,
+                 updatedAt=BASE_TIME, date=BASE_TIME)
+    commercials = overrides.pop("commercials", None)
+    if commercials:
+        event["commercials"] = {**event["commercials"], **commercials}
+    event.update(overrides)
+    return event
+
+
+def booking_body(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "partySize": 2, "status": "seated", "tables": [TABLE_A], "date": BASE_TIME, "prepayment": 0,
+        "contact": {"firstname": "Ada", "lastname": "Lovelace", "locale": "en"}, "notes": "window seat",
+    }
+    body.update(overrides)
+    return body
+
+
+async def post_event(mozrest: httpx.AsyncClient, event: dict[str, Any]) -> str:
+    r = await mozrest.post("/webhooks/mozrest/pos-orders", json=event)
+    assert r.status_code == 202, r.text
+    assert r.json()["status"] == "accepted"
+    return r.json()["workflowId"]
+
+
+async def put_booking(rms: httpx.AsyncClient, venue_id: str, booking_id: str, **overrides: Any) -> str:
+    r = await rms.put(f"/venue/{venue_id}/bookings/{booking_id}", json=booking_body(**overrides))
+    assert r.status_code == 202, r.text
+    return r.json()["workflowId"]
+
+
+async def booking_when(rms: httpx.AsyncClient, venue_id: str, booking_id: str, predicate, timeout: float = 15) -> dict:
+    """Poll GET booking until predicate(booking) holds; return the booking."""
+
+    async def check() -> dict:
+        r = await rms.get(f"/venue/{venue_id}/bookings/{booking_id}")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert predicate(body), body
+        return body
+
+    return await eventually(check, timeout=timeout)
+
+
+async def history_when(rms: httpx.AsyncClient, venue_id: str, booking_id: str, predicate, timeout: float = 15) -> list:
+    async def check() -> list:
+        r = await rms.get(f"/venue/{venue_id}/bookings/{booking_id}/history")
+        assert r.status_code == 200, r.text
+        entries = r.json()
+        assert predicate(entries), entries
+        return entries
+
+    return await eventually(check, timeout=timeout)

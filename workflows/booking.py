@@ -1,0 +1,116 @@
+"""BookingWorkflow: one per booking (`booking:{venueId}:{bookingId}`), the single writer of its story.
+
+Signal handlers only record messages; `run()` applies everything pending in one activity (one transaction),
+so a burst of POS events costs one activity, not one each. State lives in PostgreSQL; the workflow keeps only
+what it needs to decide (pending messages, the checks for search attributes, whether the booking is done).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+
+with workflow.unsafe.imports_passed_through():
+    from domain.messages import (
+        ApplyBookingInput,
+        ApplyBookingResult,
+        BookingMessage,
+        BookingWorkflowInput,
+        LinkMessage,
+        NotifyInput,
+        PosEventMessage,
+        RefreshMessage,
+        RmsRevisionMessage,
+        booking_workflow_id,
+    )
+    from workflows.search import BOOKING_ID, CHECK_NUMBERS, VENUE_ID
+    from workflows.summaries import describe_batch
+
+MAX_BATCH = 200
+DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+
+
+def start_options(venue_id: str, booking_id: str, task_queue: str, idle_grace_seconds: int = 7200) -> dict[str, Any]:
+    """How every caller starts (or signals) a booking's workflow, so ids, attributes and summary agree."""
+    return {
+        "arg": BookingWorkflowInput(venue_id=venue_id, booking_id=booking_id, idle_grace_seconds=idle_grace_seconds),
+        "id": booking_workflow_id(venue_id, booking_id),
+        "task_queue": task_queue,
+        "search_attributes": TypedSearchAttributes(
+            [SearchAttributePair(VENUE_ID, venue_id), SearchAttributePair(BOOKING_ID, booking_id)]
+        ),
+        "static_summary": f"Booking {booking_id} at venue {venue_id}",
+    }
+
+
+@workflow.defn
+class BookingWorkflow:
+    def __init__(self) -> None:
+        self.pending: list[BookingMessage] = []
+        self.check_numbers: list[str] | None = None
+
+    @workflow.signal(name="pos_event")
+    def pos_event(self, message: PosEventMessage) -> None:
+        self.pending.append(message)
+
+    @workflow.signal(name="rms_booking")
+    def rms_booking(self, message: RmsRevisionMessage) -> None:
+        self.pending.append(message)
+
+    @workflow.signal(name="link_check")
+    def link_check(self, message: LinkMessage) -> None:
+        self.pending.append(message)
+
+    @workflow.signal(name="refresh")
+    def refresh(self, message: RefreshMessage) -> None:
+        self.pending.append(message)
+
+    @workflow.query(name="pending_count")
+    def pending_count(self) -> int:
+        return len(self.pending)
+
+    @workflow.run
+    async def run(self, inp: BookingWorkflowInput) -> None:
+        self.pending = list(inp.pending) + self.pending
+        finished = inp.finished
+        while True:
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self.pending) or workflow.info().is_continue_as_new_suggested(),
+                    timeout=timedelta(seconds=inp.idle_grace_seconds) if finished else None,
+                )
+            except asyncio.TimeoutError:
+                if not self.pending:
+                    return  # done, and quiet for the grace period; a later event starts a new run
+            if self.pending:
+                finished = await self._apply(inp)
+            elif workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(inp.model_copy(update={"pending": self.pending, "finished": finished}))
+
+    async def _apply(self, inp: BookingWorkflowInput) -> bool:
+        batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+        result: ApplyBookingResult = await workflow.execute_activity(
+            "apply_booking_messages",
+            ApplyBookingInput(venue_id=inp.venue_id, booking_id=inp.booking_id, messages=batch),
+            result_type=ApplyBookingResult,
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=DB_RETRY,
+            summary=describe_batch(batch),
+        )
+        if result.check_numbers != self.check_numbers:
+            self.check_numbers = result.check_numbers
+            workflow.upsert_search_attributes([CHECK_NUMBERS.value_set(result.check_numbers)])
+        if result.notify:
+            await workflow.execute_activity(
+                "notify_bookings",
+                NotifyInput(venue_id=inp.venue_id, booking_ids=result.notify, reason=f"check moved from {inp.booking_id}"),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=DB_RETRY,
+                summary=f"tell bookings {', '.join(result.notify)} their checks changed",
+            )
+        return result.finished
