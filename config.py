@@ -5,6 +5,7 @@ The variable names are part of the product (see ../shared/CONVENTIONS.md) and mu
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -54,6 +55,14 @@ class Settings(BaseSettings):
     booking_idle_grace_seconds: int = Field(7200, ge=0)
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
 
+    # Outbound sync to Mozrest.
+    sync_debounce_ms: int = Field(500, ge=0, le=60_000)
+    sync_request_timeout_seconds: float = Field(10, gt=0, le=300)
+    # Transient failures for this long make a booking's sync `failed` (seconds, or ISO 8601 like PT24H).
+    sync_give_up_after: timedelta = timedelta(hours=24)
+    sync_retry_initial_seconds: float = Field(1, gt=0)
+    sync_retry_max_seconds: float = Field(300, gt=0)
+
     @model_validator(mode="after")
     def _dev_defaults(self) -> Settings:
         if self.environment == "dev":
@@ -80,6 +89,15 @@ class Settings(BaseSettings):
             raise ConfigError(f"TEMPORAL_ADDRESS is required when ENVIRONMENT={self.environment}")
         if not self.mozrest_pos_webhook_url:
             raise ConfigError(f"MOZREST_POS_WEBHOOK_URL is required when ENVIRONMENT={self.environment}")
+
+    def sync_policy(self):  # noqa: ANN201 - domain.messages.SyncPolicy (imported late: config stays light)
+        from domain.messages import SyncPolicy
+
+        return SyncPolicy(
+            debounce_ms=self.sync_debounce_ms,
+            give_up_seconds=int(self.sync_give_up_after.total_seconds()),
+            request_timeout_seconds=self.sync_request_timeout_seconds,
+        )
 
     @property
     def temporal_target(self) -> str:

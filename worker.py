@@ -12,7 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.repo.pool import open_pool
-from activities.registry import build_activities
+from activities.registry import ActivitySet
 from config import ConfigError, Settings, get_settings
 from temporal_client import wait_until_ready
 from workflows.registry import WORKFLOWS
@@ -20,13 +20,17 @@ from workflows.registry import WORKFLOWS
 log = logging.getLogger("worker")
 
 
-def build_worker(client: Client, pool: AsyncConnectionPool, settings: Settings, task_queue: str | None = None) -> Worker:
-    return Worker(
+def build_worker(
+    client: Client, pool: AsyncConnectionPool, settings: Settings, task_queue: str | None = None
+) -> tuple[Worker, ActivitySet]:
+    activities = ActivitySet(pool, client, settings)
+    worker = Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=build_activities(pool, client, settings),
+        activities=activities.functions,
     )
+    return worker, activities
 
 
 async def run(settings: Settings) -> None:
@@ -37,11 +41,12 @@ async def run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    worker = build_worker(client, pool, settings)
+    worker, activities = build_worker(client, pool, settings)
     log.info("worker serving task queue %s on %s", settings.temporal_task_queue, settings.temporal_target)
     async with worker:
         await stop.wait()
         log.info("worker stopping")
+    await activities.close()
     await pool.close()
 
 

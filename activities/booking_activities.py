@@ -50,7 +50,10 @@ class BookingActivities:
         for booking_id in inp.booking_ids:
             await self.client.start_workflow(
                 BookingWorkflow.run,
-                **start_options(inp.venue_id, booking_id, self.settings.temporal_task_queue),
+                **start_options(
+                    inp.venue_id, booking_id, self.settings.temporal_task_queue,
+                    self.settings.booking_idle_grace_seconds, self.settings.sync_policy(),
+                ),
                 start_signal="refresh",
                 start_signal_args=[RefreshMessage(reason=inp.reason)],
             )

@@ -6,6 +6,7 @@ from psycopg import AsyncConnection
 
 from activities.linking import apply_pos_event, match_unlinked_to_booking, relink
 from activities.repo import bookings, checks, history
+from activities.repo import sync as sync_repo
 from domain.booking import TERMINAL_STATUSES, BookingIn
 from domain.matching import Window
 from domain.messages import (
@@ -111,4 +112,5 @@ async def apply_booking_batch(conn: AsyncConnection, inp: ApplyBookingInput, win
         status=booking.status,
         finished=booking.status in TERMINAL_STATUSES and all(s in ("CLOSE", "VOID") for _, s, _ in linked),
         notify=sorted(touched - {inp.booking_id}),
+        sync=await sync_repo.refresh_version(conn, inp.venue_id, inp.booking_id),
     )

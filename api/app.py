@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from activities.repo.pool import open_pool
 from api.body_limit import BodyLimitMiddleware
 from api.errors import install_error_handlers
-from api.routes import bookings, checks, health, pos_orders, venues
+from api.routes import bookings, checks, health, pos_orders, sync, venues
 from config import Settings, get_settings
 from temporal_client import connect_temporal
 
@@ -46,4 +46,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pos_orders.router)
     app.include_router(bookings.router)
     app.include_router(checks.router)
+    app.include_router(sync.router)
     return app

@@ -12,7 +12,7 @@ from workflows import booking, unlinked_checks
 
 async def to_booking(client: Client, settings: Settings, venue_id: str, booking_id: str, signal: str, message: BaseModel) -> str:
     options = booking.start_options(
-        venue_id, booking_id, settings.temporal_task_queue, settings.booking_idle_grace_seconds
+        venue_id, booking_id, settings.temporal_task_queue, settings.booking_idle_grace_seconds, settings.sync_policy()
     )
     handle = await client.start_workflow(
         booking.BookingWorkflow.run, **options, start_signal=signal, start_signal_args=[message]

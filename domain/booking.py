@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -77,6 +78,29 @@ class Totals(ApiModel):
     check_count: int = 0
 
 
+SyncState = Literal["not_required", "pending", "synced", "failed"]
+
+
+class SyncView(ApiModel):
+    state: SyncState
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    attempts: int = 0
+
+
+class BookingSummary(ApiModel):
+    """A row of GET /venue/{venueId}/bookings."""
+
+    booking_id: str
+    status: BookingStatus | None
+    sync_state: SyncState
+    last_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+
+
 class BookingView(ApiModel):
     venue_id: str
     booking_id: str
@@ -89,11 +113,12 @@ class BookingView(ApiModel):
     notes: str | None
     checks: list[CheckView]
     totals: Totals
+    sync: SyncView
 
 
 class HistoryEntry(ApiModel):
     at: str
-    kind: Literal["pos_event", "rms_change", "link", "unlink"]
+    kind: Literal["pos_event", "rms_change", "link", "unlink", "sync_attempt"]
     outcome: str
     summary: str
     check_number: str | None

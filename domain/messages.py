@@ -44,6 +44,12 @@ class LinkMessage(BaseModel):
     action: Literal["link", "unlink"]
 
 
+class ResyncMessage(BaseModel):
+    """POST .../resync: send the booking to Mozrest again, even if nothing changed."""
+
+    kind: Literal["resync"] = "resync"
+
+
 class RefreshMessage(BaseModel):
     """Another workflow changed something of this booking (a check moved in or out): recompute."""
 
@@ -56,12 +62,22 @@ BookingMessage = Annotated[
 ]
 
 
+class SyncPolicy(BaseModel):
+    debounce_ms: int = 500  # changes within this window are sent together
+    give_up_seconds: int = 24 * 3600  # transient failures for this long make the sync `failed`
+    request_timeout_seconds: float = 10
+
+
 class BookingWorkflowInput(BaseModel):
     venue_id: str
     booking_id: str
     idle_grace_seconds: int = 7200  # a finished booking's workflow waits this long for late events
-    finished: bool = False  # carried over continue-as-new
-    pending: list[BookingMessage] = []  # carried over continue-as-new
+    sync: SyncPolicy = SyncPolicy()
+    # carried over continue-as-new
+    finished: bool = False
+    accepted_hash: str | None = None
+    sync_wanted: bool = False
+    pending: list[BookingMessage] = []
 
 
 class ApplyBookingInput(BaseModel):
@@ -70,11 +86,40 @@ class ApplyBookingInput(BaseModel):
     messages: list[BookingMessage]
 
 
+class SyncInfo(BaseModel):
+    """What the outbound sync needs to know after a batch: a hash, never the payload (it holds guest data)."""
+
+    required: bool
+    version: int
+    payload_hash: str | None
+    checks: list[str] = []  # linked, non-voided, in payload order (for the activity summary)
+
+
 class ApplyBookingResult(BaseModel):
     check_numbers: list[str]  # checks linked now, for the CheckNumbers search attribute
     status: str | None
     finished: bool  # terminal status and every check closed or voided
     notify: list[str] = []  # other bookings whose checks this batch moved
+    sync: SyncInfo
+
+
+class PushInput(BaseModel):
+    venue_id: str
+    booking_id: str
+    version: int
+    force: bool = False  # send even if Mozrest already accepted this exact payload (resync)
+
+
+class PushResult(BaseModel):
+    outcome: Literal["accepted", "unchanged", "still_refused", "not_required"]
+    accepted_hash: str | None
+    version: int
+
+
+class MarkFailedInput(BaseModel):
+    venue_id: str
+    booking_id: str
+    error: str
 
 
 class UnlinkedChecksInput(BaseModel):

@@ -18,9 +18,10 @@ from activities.repo.migrations import apply_migrations
 from activities.repo.pool import open_pool
 from config import Settings
 from devstack.embedded_pg import EmbeddedPostgres, free_port
+from devstack.fake_mozrest import FakeMozrest
 from devstack.temporal_server import TemporalDevServer
 from temporal_client import wait_until_ready
-from tests.support import ApiServer, WorkerRunner
+from tests.support import ApiServer, WorkerRunner, assert_never_sent_older_state
 
 # Low enough that a test can drive a booking workflow into continue-as-new with a few dozen signals.
 CONTINUE_AS_NEW_SUGGESTED_AT = 120
@@ -50,8 +51,17 @@ def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tempor
     server.stop()
 
 
+@pytest_asyncio.fixture(scope="session")
+async def fake_mozrest() -> AsyncIterator[FakeMozrest]:
+    """The fake Mozrest every test's worker pushes to. Scope rules to a bookingId so tests stay independent."""
+    fake = FakeMozrest(api_key=secrets.token_urlsafe(24))
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
 @pytest.fixture(scope="session")
-def settings(database_url: str, temporal_server: TemporalDevServer) -> Settings:
+def settings(database_url: str, temporal_server: TemporalDevServer, fake_mozrest: FakeMozrest) -> Settings:
     return Settings(
         _env_file=None,
         environment="test",
@@ -60,8 +70,11 @@ def settings(database_url: str, temporal_server: TemporalDevServer) -> Settings:
         temporal_task_queue=f"tests-{uuid.uuid4().hex[:8]}",
         mozrest_webhook_token=secrets.token_urlsafe(24),
         rms_api_token=secrets.token_urlsafe(24),
-        mozrest_api_key=secrets.token_urlsafe(24),
-        mozrest_pos_webhook_url="http://127.0.0.1:9/unused",
+        mozrest_api_key=fake_mozrest.api_key,
+        mozrest_pos_webhook_url=fake_mozrest.rms_url,
+        # Short backoff cap so retry tests take seconds; the backoff shape itself is unit-tested.
+        sync_retry_max_seconds=2,
+        sync_request_timeout_seconds=3,
     )
 
 
@@ -80,11 +93,15 @@ async def temporal_client(settings: Settings) -> Client:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def worker(pool: AsyncConnectionPool, temporal_client: Client, settings: Settings) -> AsyncIterator[WorkerRunner]:
+async def worker(
+    pool: AsyncConnectionPool, temporal_client: Client, settings: Settings, fake_mozrest: FakeMozrest
+) -> AsyncIterator[WorkerRunner]:
     runner = WorkerRunner(temporal_client, pool, settings)
     await runner.start()
     yield runner
     await runner.stop()
+    # Across all tests: no request carried an older state of a booking than one already sent.
+    await assert_never_sent_older_state(fake_mozrest, pool)
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.registry import ActivitySet
 from api.app import create_app
 from config import Settings
 from worker import build_worker
@@ -77,14 +78,47 @@ class WorkerRunner:
     def __init__(self, client: Client, pool: AsyncConnectionPool, settings: Settings) -> None:
         self.client, self.pool, self.settings = client, pool, settings
         self._worker: Worker | None = None
+        self._activities: ActivitySet | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._worker = build_worker(self.client, self.pool, self.settings)
+        self._worker, self._activities = build_worker(self.client, self.pool, self.settings)
         self._task = asyncio.create_task(self._worker.run())
 
     async def stop(self) -> None:
         if self._worker is not None and self._task is not None:
             await self._worker.shutdown()
             await self._task
-        self._worker = self._task = None
+        if self._activities is not None:
+            await self._activities.close()
+        self._worker = self._activities = self._task = None
+
+
+async def assert_never_sent_older_state(fake, pool: AsyncConnectionPool) -> int:  # noqa: ANN001 - FakeMozrest
+    """Across everything the fake received: per booking, the payload versions never go backwards.
+
+    Each request the fake logged is paired, in order, with the attempt we recorded for the same bytes.
+    Returns how many requests were checked."""
+    import json
+
+    by_booking: dict[str, list] = {}
+    for request in fake.requests():
+        if request.auth_valid and request.booking_id:
+            by_booking.setdefault(request.booking_id, []).append(request)
+    checked = 0
+    async with pool.connection() as conn:
+        for booking_id, requests in by_booking.items():
+            cur = await conn.execute(
+                "SELECT request_body, version FROM sync_attempts WHERE booking_id = %s ORDER BY id", (booking_id,)
+            )
+            attempts = [(json.loads(body), version) for body, version in await cur.fetchall()]
+            position, last_version = 0, 0
+            for request in requests:
+                while position < len(attempts) and attempts[position][0] != request.body:
+                    position += 1
+                assert position < len(attempts), f"{booking_id}: a request the service did not record"
+                version = attempts[position][1]
+                assert version >= last_version, f"{booking_id}: v{version} sent after v{last_version}"
+                last_version = version
+                checked += 1
+    return checked

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 with workflow.unsafe.imports_passed_through():
     from domain.messages import (
@@ -24,20 +24,26 @@ with workflow.unsafe.imports_passed_through():
         NotifyInput,
         PosEventMessage,
         RefreshMessage,
+        ResyncMessage,
         RmsRevisionMessage,
+        SyncPolicy,
         booking_workflow_id,
     )
+    from workflows.booking_sync import DB_RETRY, MozrestSyncer
     from workflows.search import BOOKING_ID, CHECK_NUMBERS, VENUE_ID
     from workflows.summaries import describe_batch
 
 MAX_BATCH = 200
-DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
-def start_options(venue_id: str, booking_id: str, task_queue: str, idle_grace_seconds: int = 7200) -> dict[str, Any]:
+def start_options(
+    venue_id: str, booking_id: str, task_queue: str, idle_grace_seconds: int = 7200, sync: SyncPolicy | None = None
+) -> dict[str, Any]:
     """How every caller starts (or signals) a booking's workflow, so ids, attributes and summary agree."""
     return {
-        "arg": BookingWorkflowInput(venue_id=venue_id, booking_id=booking_id, idle_grace_seconds=idle_grace_seconds),
+        "arg": BookingWorkflowInput(
+            venue_id=venue_id, booking_id=booking_id, idle_grace_seconds=idle_grace_seconds, sync=sync or SyncPolicy()
+        ),
         "id": booking_workflow_id(venue_id, booking_id),
         "task_queue": task_queue,
         "search_attributes": TypedSearchAttributes(
@@ -49,9 +55,11 @@ def start_options(venue_id: str, booking_id: str, task_queue: str, idle_grace_se
 
 @workflow.defn
 class BookingWorkflow:
-    def __init__(self) -> None:
-        self.pending: list[BookingMessage] = []
+    @workflow.init
+    def __init__(self, inp: BookingWorkflowInput) -> None:
+        self.pending: list[BookingMessage] = list(inp.pending)
         self.check_numbers: list[str] | None = None
+        self.sync = MozrestSyncer(inp)
 
     @workflow.signal(name="pos_event")
     def pos_event(self, message: PosEventMessage) -> None:
@@ -69,28 +77,40 @@ class BookingWorkflow:
     def refresh(self, message: RefreshMessage) -> None:
         self.pending.append(message)
 
+    @workflow.signal(name="resync")
+    def resync(self, message: ResyncMessage) -> None:
+        self.sync.resync()
+
     @workflow.query(name="pending_count")
     def pending_count(self) -> int:
         return len(self.pending)
 
     @workflow.run
     async def run(self, inp: BookingWorkflowInput) -> None:
-        self.pending = list(inp.pending) + self.pending
+        syncing = asyncio.create_task(self.sync.run())
         finished = inp.finished
         while True:
             try:
                 await workflow.wait_condition(
-                    lambda: bool(self.pending) or workflow.info().is_continue_as_new_suggested(),
+                    lambda: bool(self.pending) or (self.sync.idle and workflow.info().is_continue_as_new_suggested()),
                     timeout=timedelta(seconds=inp.idle_grace_seconds) if finished else None,
                 )
             except asyncio.TimeoutError:
-                if not self.pending:
+                if not self.pending and self.sync.idle:
+                    syncing.cancel()
                     return  # done, and quiet for the grace period; a later event starts a new run
+                continue
             if self.pending:
                 finished = await self._apply(inp)
-            elif workflow.info().is_continue_as_new_suggested():
+            elif self.sync.idle and workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(inp.model_copy(update={"pending": self.pending, "finished": finished}))
+                syncing.cancel()
+                workflow.continue_as_new(
+                    inp.model_copy(update={
+                        "pending": self.pending, "finished": finished,
+                        "accepted_hash": self.sync.accepted_hash, "sync_wanted": self.sync.wanted,
+                    })
+                )
 
     async def _apply(self, inp: BookingWorkflowInput) -> bool:
         batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
@@ -105,6 +125,7 @@ class BookingWorkflow:
         if result.check_numbers != self.check_numbers:
             self.check_numbers = result.check_numbers
             workflow.upsert_search_attributes([CHECK_NUMBERS.value_set(result.check_numbers)])
+        self.sync.observe(result.sync)
         if result.notify:
             await workflow.execute_activity(
                 "notify_bookings",

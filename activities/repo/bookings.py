@@ -10,6 +10,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import class_row, dict_row
 from psycopg.types.json import Jsonb
 
+from activities.repo import sync as sync_repo
 from domain.booking import BookingIn, BookingView, CheckView, Totals
 
 
@@ -144,4 +145,5 @@ async def read_view(conn: AsyncConnection, venue_id: str, booking_id: str) -> Bo
         venue_id=venue_id, booking_id=booking_id, party_size=booking["party_size"], status=booking["status"],
         tables=booking["tables"], date=booking["date"], prepayment=booking["prepayment"],
         contact=booking["contact"], notes=booking["notes"], checks=views, totals=totals,
+        sync=await sync_repo.read_view(conn, venue_id, booking_id),
     )

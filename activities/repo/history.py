@@ -47,8 +47,19 @@ async def record(
 async def for_booking(conn: AsyncConnection, venue_id: str, booking_id: str) -> list[HistoryEntry]:
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
-            """SELECT at, kind, outcome, summary, check_number, payload FROM history
-               WHERE venue_id = %(v)s AND booking_id = %(b)s ORDER BY at, id""",
+            """SELECT at, kind, outcome, summary, check_number, payload FROM (
+                   SELECT at, id, 0 AS source, kind, outcome, summary, check_number, payload FROM history
+                   WHERE venue_id = %(v)s AND booking_id = %(b)s
+                   UNION ALL
+                   -- outbound attempts: the exact body sent, the answer, the time it took
+                   SELECT at, id, 1, 'sync_attempt', outcome,
+                          format('sync v%%s attempt %%s: %%s in %%s ms', version, attempt,
+                                 coalesce(status_code::text, 'no answer'), duration_ms),
+                          NULL,
+                          jsonb_build_object('request', request_body::jsonb, 'statusCode', status_code,
+                                             'durationMs', duration_ms, 'response', response_excerpt)
+                   FROM sync_attempts WHERE venue_id = %(v)s AND booking_id = %(b)s
+               ) AS story ORDER BY at, source, id""",
             {"v": venue_id, "b": booking_id},
         )
         rows = await cur.fetchall()
