@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test worker api migrate bench clean
+.PHONY: dev test worker api migrate bench clean record-histories
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -19,6 +19,10 @@ dev: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Save fresh workflow histories for the replay test (after an intended, versioned workflow change).
+record-histories: $(STAMP)
+	RECORD_HISTORIES=1 $(BIN)/python -m pytest tests/workflows/test_replay.py -k fresh -q
 
 # The parts, for deployments where PostgreSQL and Temporal are external.
 worker: $(STAMP)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from config import Settings
+from workflows.booking import start_options
 
 
 async def connect_temporal(settings: Settings, *, lazy: bool = False) -> Client:
@@ -19,8 +23,6 @@ async def connect_temporal(settings: Settings, *, lazy: bool = False) -> Client:
 
 async def wait_until_ready(settings: Settings, timeout: float = 60) -> Client:
     """Connect, retrying until the server answers health checks (a dev server takes a few seconds)."""
-    import asyncio
-    import time
 
     deadline = time.monotonic() + timeout
     while True:
@@ -32,3 +34,10 @@ async def wait_until_ready(settings: Settings, timeout: float = 60) -> Client:
             if time.monotonic() > deadline:
                 raise
         await asyncio.sleep(0.2)
+
+
+def booking_start_options(settings: Settings, venue_id: str, booking_id: str) -> dict:
+    """Start options of a booking's workflow from the settings: the API and the notify activity agree."""
+    return start_options(
+        venue_id, booking_id, settings.temporal_task_queue, settings.booking_idle_grace_seconds, settings.sync_policy()
+    )

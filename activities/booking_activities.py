@@ -11,6 +11,8 @@ from activities.linking import apply_pos_event
 from activities.repo import checks
 from config import Settings
 from domain.matching import Window
+from temporal_client import booking_start_options
+from workflows.booking import BookingWorkflow
 from domain.messages import (
     ApplyBookingInput,
     ApplyBookingResult,
@@ -45,15 +47,10 @@ class BookingActivities:
     @activity.defn
     async def notify_bookings(self, inp: NotifyInput) -> None:
         """Signal-with-start each booking's workflow to recompute (it may have completed meanwhile)."""
-        from workflows.booking import BookingWorkflow, start_options  # the workflow module is sandbox-safe
-
         for booking_id in inp.booking_ids:
             await self.client.start_workflow(
                 BookingWorkflow.run,
-                **start_options(
-                    inp.venue_id, booking_id, self.settings.temporal_task_queue,
-                    self.settings.booking_idle_grace_seconds, self.settings.sync_policy(),
-                ),
+                **booking_start_options(self.settings, inp.venue_id, booking_id),
                 start_signal="refresh",
                 start_signal_args=[RefreshMessage(reason=inp.reason)],
             )

@@ -7,15 +7,16 @@ from pydantic import BaseModel
 from temporalio.client import Client
 
 from config import Settings
+from temporal_client import booking_start_options
 from workflows import booking, unlinked_checks
 
 
 async def to_booking(client: Client, settings: Settings, venue_id: str, booking_id: str, signal: str, message: BaseModel) -> str:
-    options = booking.start_options(
-        venue_id, booking_id, settings.temporal_task_queue, settings.booking_idle_grace_seconds, settings.sync_policy()
-    )
     handle = await client.start_workflow(
-        booking.BookingWorkflow.run, **options, start_signal=signal, start_signal_args=[message]
+        booking.BookingWorkflow.run,
+        **booking_start_options(settings, venue_id, booking_id),
+        start_signal=signal,
+        start_signal_args=[message],
     )
     return handle.id
 

@@ -122,3 +122,26 @@ async def assert_never_sent_older_state(fake, pool: AsyncConnectionPool) -> int:
                 last_version = version
                 checked += 1
     return checked
+
+
+class ExtraStack:
+    """A second API + worker on their own task queue with some settings changed (a short grace, a short
+    give-up...), sharing the session's PostgreSQL, Temporal and fake Mozrest. Use as `async with`."""
+
+    def __init__(self, client: Client, pool: AsyncConnectionPool, settings: Settings, **overrides: object) -> None:
+        import uuid
+
+        self.settings = settings.model_copy(
+            update={"temporal_task_queue": f"extra-{uuid.uuid4().hex[:8]}", **overrides}
+        )
+        self.worker = WorkerRunner(client, pool, self.settings)
+        self.api = ApiServer(self.settings)
+
+    async def __aenter__(self) -> "ExtraStack":
+        await self.worker.start()
+        await self.api.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.api.stop()
+        await self.worker.stop()

@@ -88,12 +88,16 @@ class MozrestSyncer:
 
     async def _failed(self, err: ActivityError) -> str:
         cause = err.cause
-        if isinstance(cause, ApplicationError) and cause.details:
+        if isinstance(cause, ApplicationError) and cause.type == "MozrestRejected" and cause.details:
             self.failed_hash = cause.details[0]  # the payload Mozrest refused: not re-sent until it changes
             return "failed"
-        # Transient failures for SYNC_GIVE_UP_AFTER: record the give-up, wait for the next change or resync.
+        # Transient failures until SYNC_GIVE_UP_AFTER ran out (Temporal ends the retries with the last error, or a
+        # timeout): record the give-up, then wait for the next change or a resync.
         self.failed_hash = self.latest.payload_hash if self.latest else None
-        reason = "gave up after transient failures" if isinstance(cause, TimeoutError) else "push failed"
+        transient = isinstance(cause, TimeoutError) or (
+            isinstance(cause, ApplicationError) and cause.type == "MozrestUnavailable"
+        )
+        reason = "gave up after transient failures" if transient else "push failed"
         await workflow.execute_activity(
             "mark_sync_failed",
             MarkFailedInput(venue_id=self.inp.venue_id, booking_id=self.inp.booking_id, error=reason),
