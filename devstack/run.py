@@ -26,16 +26,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class Stack:
-    def __init__(self, settings: Settings) -> None:
+    """The dev stack. The reliability tests drive one too: they stop, kill and restart its parts."""
+
+    def __init__(self, settings: Settings, env: dict[str, str] | None = None, quiet: bool = False) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir).resolve()
         self.postgres: EmbeddedPostgres | None = None
         self.temporal: TemporalDevServer | None = None
         self.children: dict[str, subprocess.Popen[bytes]] = {}
-        self.env = dict(os.environ, ENVIRONMENT="dev")
+        self.commands: dict[str, list[str]] = {}
+        self.env = dict(env if env is not None else os.environ, ENVIRONMENT="dev")
+        self.quiet = quiet
 
     def say(self, line: str) -> None:
-        print(f"[dev] {line}", flush=True)
+        if not self.quiet:
+            print(f"[dev] {line}", flush=True)
 
     def start(self) -> None:
         s = self.settings
@@ -63,13 +68,31 @@ class Stack:
         self.spawn("worker", [sys.executable, "worker.py"])
         self.spawn("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--host", s.api_host,
                            "--port", str(s.api_port), "--no-access-log"])
-        self._wait_api()
-        self.banner()
+        self.wait_api()
+        if not self.quiet:
+            self.banner()
 
     def spawn(self, name: str, cmd: list[str]) -> None:
-        self.children[name] = subprocess.Popen(cmd, cwd=ROOT, env=self.env, start_new_session=True)
+        self.commands[name] = cmd
+        output = subprocess.DEVNULL if self.quiet else None
+        self.children[name] = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, start_new_session=True, stdout=output, stderr=output
+        )
 
-    def _wait_api(self, timeout: float = 60) -> None:
+    def stop_child(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        proc = self.children[name]
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def restart_child(self, name: str) -> None:
+        self.spawn(name, self.commands[name])
+
+    def wait_api(self, timeout: float = 60) -> None:
         url = f"http://{self.settings.api_host}:{self.settings.api_port}/healthz"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -107,14 +130,8 @@ class Stack:
     def stop(self) -> None:
         # Front to back: stop taking requests, then the worker, then the servers they use.
         for name in ("api", "worker", "fake-mozrest"):
-            proc = self.children.get(name)
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            if name in self.children:
+                self.stop_child(name)
         if self.temporal:
             self.temporal.stop()
         if self.postgres:
