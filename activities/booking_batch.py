@@ -60,6 +60,7 @@ async def _apply_rms_checks(conn: AsyncConnection, inp: ApplyBookingInput, wante
     """The RMS's own `checks` list links those checks here and releases ones it linked before and dropped."""
     if wanted is None:
         return set()
+    await checks.lock_venue_matching(conn, inp.venue_id)  # a check being inserted now must see our claim, or we it
     touched: set[str] = set()
     current = await checks.linked_numbers(conn, inp.venue_id, inp.booking_id)
     rows = await checks.lock_many(conn, inp.venue_id, list(wanted) + [n for n, _, _ in current])

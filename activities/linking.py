@@ -56,6 +56,7 @@ async def relink(
 
 async def find_home(conn: AsyncConnection, venue_id: str, row: checks.CheckRow, window: Window) -> tuple[str, str] | None:
     """Where an unlinked check belongs: a booking whose RMS `checks` names it, else the table match."""
+    await checks.lock_venue_matching(conn, venue_id)
     claimant = await bookings.rms_claimant(conn, venue_id, row.check_number)
     if claimant is not None:
         return claimant, "rms"
@@ -82,8 +83,10 @@ async def apply_pos_event(conn: AsyncConnection, message: PosEventMessage, windo
     rank = rank_of(event)
     current = await checks.get(conn, venue_id, event.check_number, lock=True)
     outcome = classify(current.rank if current else None, rank)
-    if outcome == "applied":
-        await checks.write_state(conn, event, rank)
+    if outcome == "applied" and not await checks.write_state(conn, event, rank):
+        # The check did not exist when we looked, and a concurrent transaction created it with a newer state.
+        current = await checks.get(conn, venue_id, event.check_number, lock=True)
+        outcome = classify(current.rank if current else None, rank)
     row = await checks.get(conn, venue_id, event.check_number, lock=True)
     if row is None:  # a stale event for a check we have never seen cannot happen: the first event applies
         raise RuntimeError("check row missing after apply")
@@ -111,6 +114,7 @@ async def match_unlinked_to_booking(
     """The booking became seated or changed tables/date: link the unlinked checks that now belong to it."""
     if booking.status != "seated" or not booking.tables or booking.date is None:
         return set()
+    await checks.lock_venue_matching(conn, venue_id)
     nearby = await checks.unlinked_near(
         conn, venue_id, booking.tables, booking.date, window.before_seconds, window.after_seconds
     )

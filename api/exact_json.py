@@ -1,5 +1,6 @@
 """Request bodies parsed exactly: JSON numbers with a fraction become Decimal (never float), NaN/Infinity and
-duplicate keys are refused, and pydantic validates strictly. Errors are the usual 422 with field paths."""
+duplicate keys are refused (naming their path), and pydantic validates strictly. Errors are the usual 422 with
+field paths."""
 
 from __future__ import annotations
 
@@ -14,12 +15,17 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
-class _Rejected(ValueError):
-    pass
+class _Refused(str):
+    """A NaN/Infinity literal, or the first repeated key of an object: kept in place while parsing so that
+    the error can name its path (json.loads' hooks do not know where they are)."""
+
+    message: str
 
 
-def _no_constants(name: str) -> Any:
-    raise _Rejected(f"{name} is not a number in JSON")
+def _constant(name: str) -> _Refused:
+    refused = _Refused(name)
+    refused.message = f"{name} is not a number in JSON"
+    return refused
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -27,23 +33,52 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(obj) != len(pairs):
         seen: set[str] = set()
         duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise _Rejected(f"duplicate key {duplicate!r}")
+        refused = _Refused(duplicate)
+        refused.message = f"duplicate key {duplicate!r}"
+        obj[duplicate] = refused
     return obj
 
 
-def _invalid(message: str) -> RequestValidationError:
-    return RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": message, "input": None}])
+def _find_refused(node: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], _Refused] | None:
+    if isinstance(node, _Refused):
+        return path, node
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        found = _find_refused(child, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _invalid(message: str, loc: tuple[Any, ...] = ()) -> RequestValidationError:
+    return RequestValidationError([{"type": "json_invalid", "loc": ("body", *loc), "msg": message, "input": None}])
 
 
 def parse_exact(raw: bytes) -> Any:
+    refused: list[bool] = []
+
+    def constant(name: str) -> _Refused:
+        refused.append(True)
+        return _constant(name)
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = _no_duplicate_keys(items)
+        if len(obj) != len(items):
+            refused.append(True)
+        return obj
+
     try:
-        return json.loads(
-            raw, parse_float=Decimal, parse_constant=_no_constants, object_pairs_hook=_no_duplicate_keys
-        )
-    except _Rejected as exc:
-        raise _invalid(f"JSON decode error: {exc}") from None
+        data = json.loads(raw, parse_float=Decimal, parse_constant=constant, object_pairs_hook=pairs)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, absurd nesting
         raise _invalid(f"JSON decode error: {type(exc).__name__}") from None
+    if refused:  # rare: only then walk the document to say where
+        try:
+            found = _find_refused(data)
+        except RecursionError:
+            found = None
+        loc, value = found if found is not None else ((), None)
+        raise _invalid(f"JSON decode error: {value.message if value is not None else 'refused value'}", loc)
+    return data
 
 
 def exact_body(model: type[M]):

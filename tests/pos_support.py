@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -85,3 +87,53 @@ async def history_when(rms: httpx.AsyncClient, venue_id: str, booking_id: str, p
         return entries
 
     return await eventually(check, timeout=timeout)
+
+
+MONEY_KEYS = ("totalAmount", "tax", "tip", "discount", "prepayment")
+
+
+def money(amounts: dict[str, Any]) -> dict[str, Decimal]:
+    """The money fields of a commercials or totals object, as exact Decimals (responses carry them as strings)."""
+    return {k: Decimal(amounts[k]) for k in MONEY_KEYS}
+
+
+def raw_json(obj: Any, literals: dict[str, str]) -> str:
+    """JSON text of obj in which each string value "<name>" is replaced by literals[name], verbatim
+    (so 0.10 or NaN reach the server exactly as written)."""
+    text = json.dumps(obj)
+    for name, literal in literals.items():
+        placeholder = json.dumps(f"<{name}>")
+        assert placeholder in text, name
+        text = text.replace(placeholder, literal)
+    return text
+
+
+async def post_raw(mozrest: httpx.AsyncClient, text: Any) -> httpx.Response:  # str, bytes or an async iterator
+    return await mozrest.post(
+        "/webhooks/mozrest/pos-orders", content=text, headers={"Content-Type": "application/json"}
+    )
+
+
+async def get_booking(rms: httpx.AsyncClient, venue_id: str, booking_id: str) -> httpx.Response:
+    return await rms.get(f"/venue/{venue_id}/bookings/{booking_id}")
+
+
+async def list_checks(rms: httpx.AsyncClient, venue_id: str, linked: bool | None = None) -> list[dict]:
+    params = {} if linked is None else {"linked": str(linked).lower()}
+    r = await rms.get(f"/venue/{venue_id}/checks", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def pos_entries(history: list[dict], check_number: str | None = None) -> list[dict]:
+    return [e for e in history if e["kind"] == "pos_event" and check_number in (None, e["checkNumber"])]
+
+
+def check_numbers(booking: dict) -> list[str]:
+    return [c["checkNumber"] for c in booking["checks"]]
+
+
+def the_check(booking: dict, check_number: str) -> dict:
+    found = [c for c in booking["checks"] if c["checkNumber"] == check_number]
+    assert len(found) == 1, booking
+    return found[0]

@@ -35,6 +35,18 @@ _COLUMNS = """check_number, booking_id, link_source, manual_unlinked, status, ta
               rank_void, rank_fingerprint"""
 
 
+_MATCHING_LOCK_NS = 0x6D617463  # "matc": pg_advisory_xact_lock(namespace, hashtext(venue_id))
+
+
+async def lock_venue_matching(conn: AsyncConnection, venue_id: str) -> None:
+    """Serialise the venue's matching decisions until commit. Without it, a check inserted by one transaction and
+    a booking seated (or claiming the check) in another each miss the other's uncommitted row, and the check stays
+    unlinked for good. Take it after writing your own side and before reading the other side."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(%(ns)s, hashtext(%(venue_id)s))", {"ns": _MATCHING_LOCK_NS, "venue_id": venue_id}
+    )
+
+
 async def lock_many(conn: AsyncConnection, venue_id: str, check_numbers: list[str]) -> dict[str, CheckRow]:
     """Lock the existing rows in a stable order (no deadlocks between batches), return them by number."""
     if not check_numbers:
@@ -58,10 +70,13 @@ async def get(conn: AsyncConnection, venue_id: str, check_number: str, *, lock: 
         return await cur.fetchone()
 
 
-async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -> None:
-    """Insert or overwrite the check's POS state from an event already judged newer. Links are untouched."""
+async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -> bool:
+    """Insert or overwrite the check's POS state from an event already judged newer. Links are untouched.
+
+    The overwrite is guarded by the rank too: a check first seen by two transactions at once (its row did not
+    exist, so neither could lock it) keeps the newer state. False when the row already held an equal or newer one."""
     c = event.commercials
-    await conn.execute(
+    cur = await conn.execute(
         """INSERT INTO checks (venue_id, check_number, status, party_size, tables, date, opened_at, updated_at,
                                closed_at, voided_at, total_amount, tax, tip, discount, prepayment, payment_type,
                                items, item_count, rank_void, rank_fingerprint)
@@ -75,7 +90,10 @@ async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -
                total_amount = EXCLUDED.total_amount, tax = EXCLUDED.tax, tip = EXCLUDED.tip,
                discount = EXCLUDED.discount, prepayment = EXCLUDED.prepayment,
                payment_type = EXCLUDED.payment_type, items = EXCLUDED.items, item_count = EXCLUDED.item_count,
-               rank_void = EXCLUDED.rank_void, rank_fingerprint = EXCLUDED.rank_fingerprint""",
+               rank_void = EXCLUDED.rank_void, rank_fingerprint = EXCLUDED.rank_fingerprint
+           WHERE (checks.updated_at, checks.rank_void, checks.rank_fingerprint COLLATE "C")
+               < (EXCLUDED.updated_at, EXCLUDED.rank_void, EXCLUDED.rank_fingerprint COLLATE "C")
+           RETURNING true""",
         {
             "venue_id": event.venue_id, "check_number": event.check_number,
             "status": "VOID" if event.is_void else event.status, "party_size": event.party_size,
@@ -88,6 +106,7 @@ async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -
             "rank_void": rank.is_void, "fingerprint": rank.fingerprint,
         },
     )
+    return await cur.fetchone() is not None
 
 
 async def set_link(
