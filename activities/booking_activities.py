@@ -39,6 +39,9 @@ class BookingActivities:
     async def apply_unlinked_events(self, inp: ApplyUnlinkedInput) -> ApplyUnlinkedResult:
         touched: set[str] = set()
         async with self.pool.connection() as conn, conn.transaction():
+            # The venue's matching lock first, then the rows: the same order as a booking being seated, so the two
+            # never deadlock (see activities/repo/checks.py lock_venue_matching).
+            await checks.lock_venue_matching(conn, inp.venue_id)
             await checks.lock_many(conn, inp.venue_id, [m.event.check_number for m in inp.messages])
             for message in inp.messages:
                 touched |= await apply_pos_event(conn, message, self.window)

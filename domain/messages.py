@@ -75,6 +75,8 @@ class BookingWorkflowInput(BaseModel):
     sync: SyncPolicy = SyncPolicy()
     # carried over continue-as-new
     finished: bool = False
+    status: str | None = None
+    check_numbers: list[str] | None = None
     accepted_hash: str | None = None
     sync_wanted: bool = False
     pending: list[BookingMessage] = []

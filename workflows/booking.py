@@ -58,8 +58,9 @@ class BookingWorkflow:
     @workflow.init
     def __init__(self, inp: BookingWorkflowInput) -> None:
         self.pending: list[BookingMessage] = list(inp.pending)
-        self.check_numbers: list[str] | None = None
-        self.sync = MozrestSyncer(inp)
+        self.check_numbers: list[str] | None = inp.check_numbers
+        self.status: str | None = inp.status
+        self.sync = MozrestSyncer(inp, on_change=self._show_details)
 
     @workflow.signal(name="pos_event")
     def pos_event(self, message: PosEventMessage) -> None:
@@ -88,6 +89,7 @@ class BookingWorkflow:
     @workflow.run
     async def run(self, inp: BookingWorkflowInput) -> None:
         syncing = asyncio.create_task(self.sync.run())
+        self._show_details()
         finished = inp.finished
         while True:
             try:
@@ -108,9 +110,21 @@ class BookingWorkflow:
                 workflow.continue_as_new(
                     inp.model_copy(update={
                         "pending": self.pending, "finished": finished,
+                        "status": self.status, "check_numbers": self.check_numbers,
                         "accepted_hash": self.sync.accepted_hash, "sync_wanted": self.sync.wanted,
                     })
                 )
+
+    def _show_details(self) -> None:
+        """The UI's "current details": where the booking stands (ids and states only; it survives continue-as-new,
+        unlike the static summary)."""
+        info = workflow.info()
+        checks = ", ".join(self.check_numbers or []) or "none"
+        workflow.set_current_details(
+            f"Booking {self.sync.inp.booking_id} at venue {self.sync.inp.venue_id}\n\n"
+            f"status **{self.status or 'unknown (POS only)'}** · checks {checks} · sync **{self.sync.status or '-'}**"
+            + (f" · run {info.run_id[:8]} (continued)" if info.continued_run_id else "")
+        )
 
     async def _apply(self, inp: BookingWorkflowInput) -> bool:
         batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
@@ -125,7 +139,9 @@ class BookingWorkflow:
         if result.check_numbers != self.check_numbers:
             self.check_numbers = result.check_numbers
             workflow.upsert_search_attributes([CHECK_NUMBERS.value_set(result.check_numbers)])
+        self.status = result.status
         self.sync.observe(result.sync)
+        self._show_details()
         if result.notify:
             await workflow.execute_activity(
                 "notify_bookings",

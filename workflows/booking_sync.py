@@ -7,6 +7,7 @@ state and an older state is never sent after a newer one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -24,8 +25,9 @@ DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=t
 
 
 class MozrestSyncer:
-    def __init__(self, inp: BookingWorkflowInput) -> None:
+    def __init__(self, inp: BookingWorkflowInput, on_change: Callable[[], None] = lambda: None) -> None:
         self.inp = inp
+        self.on_change = on_change
         self.wanted = inp.sync_wanted  # a change not yet pushed
         self.forced = False  # resync asked for
         self.busy = False
@@ -111,3 +113,4 @@ class MozrestSyncer:
         if status != self.status:
             self.status = status
             workflow.upsert_search_attributes([SYNC_STATUS.value_set(status)])
+            self.on_change()

@@ -4,6 +4,7 @@ events in tests) and loses no message on the way; the new run keeps its search a
 from __future__ import annotations
 
 import httpx
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from domain.messages import booking_workflow_id
@@ -57,3 +58,9 @@ async def test_many_batches_continue_as_new_without_losing_an_event(
         return True
 
     await eventually(latest_run_keeps_search_attributes)
+    # The static summary is not carried over continue-as-new; the current details are set by every run.
+    metadata = await temporal_client.get_workflow_handle(workflow_id).query(
+        "__temporal_workflow_metadata", result_type=WorkflowMetadata
+    )
+    assert f"Booking {booking_id} at venue {venue_id}" in metadata.current_details
+    assert "checks c0, c1, c2" in metadata.current_details and "(continued)" in metadata.current_details
