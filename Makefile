@@ -34,5 +34,12 @@ api: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python migrate.py
 
+# Benchmarks on the embedded stack (bench/, each starts and stops its own): POS ingest under open-loop load with
+# same-run baselines, then a burst of 500 booking changes synced to the fake Mozrest. About 5 minutes.
+# Options: BENCH_INGEST_ARGS='--rates 50,100 --duration 10', BENCH_SYNC_ARGS='--bookings 200'.
+bench: $(STAMP)
+	$(BIN)/python -m bench.ingest $(BENCH_INGEST_ARGS)
+	$(BIN)/python -m bench.sync $(BENCH_SYNC_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

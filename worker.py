@@ -11,8 +11,8 @@ from psycopg_pool import AsyncConnectionPool
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.repo.pool import open_pool
 from activities.registry import ActivitySet
+from activities.repo.pool import open_pool
 from config import ConfigError, Settings, get_settings
 from temporal_client import wait_until_ready
 from workflows.registry import WORKFLOWS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from psycopg import AsyncConnection
 
 from activities.linking import apply_pos_event, match_unlinked_to_booking, relink
+from activities.poison import each_isolated, record_rejected
 from activities.repo import bookings, checks, history
 from activities.repo import sync as sync_repo
 from domain.booking import TERMINAL_STATUSES, BookingIn
@@ -12,6 +13,7 @@ from domain.matching import Window
 from domain.messages import (
     ApplyBookingInput,
     ApplyBookingResult,
+    BookingMessage,
     LinkMessage,
     PosEventMessage,
     RmsRevisionMessage,
@@ -39,15 +41,26 @@ async def _apply_revision(
         outcome = "stale"
     else:
         await bookings.update_from_rms(conn, inp.venue_id, inp.booking_id, msg.revision_id, new)
-        booking.party_size, booking.status, booking.tables, booking.date = new.party_size, new.status, new.tables, new.date
+        booking.party_size, booking.status, booking.tables, booking.date = (
+            new.party_size,
+            new.status,
+            new.tables,
+            new.date,
+        )
         booking.prepayment, booking.notes = new.prepayment, new.notes
         booking.contact = new.contact.model_dump(mode="json", by_alias=True)
         booking.rms_checks, booking.rms_revision_id = new.checks or [], msg.revision_id
         after = {f: getattr(booking, f) for f in _RMS_FIELDS}
         outcome = "applied" if after != before else "unchanged"
     await history.record(
-        conn, venue_id=inp.venue_id, booking_id=inp.booking_id, kind="rms_change", outcome=outcome,
-        summary=_summarize_booking(new), dedup_key=msg.delivery_id, payload=payload,
+        conn,
+        venue_id=inp.venue_id,
+        booking_id=inp.booking_id,
+        kind="rms_change",
+        outcome=outcome,
+        summary=_summarize_booking(new),
+        dedup_key=msg.delivery_id,
+        payload=payload,
     )
     if outcome != "applied":
         return set(), False
@@ -56,7 +69,9 @@ async def _apply_revision(
     return touched, placement_changed
 
 
-async def _apply_rms_checks(conn: AsyncConnection, inp: ApplyBookingInput, wanted: list[str] | None, key: str) -> set[str]:
+async def _apply_rms_checks(
+    conn: AsyncConnection, inp: ApplyBookingInput, wanted: list[str] | None, key: str
+) -> set[str]:
     """The RMS's own `checks` list links those checks here and releases ones it linked before and dropped."""
     if wanted is None:
         return set()
@@ -88,23 +103,42 @@ async def _apply_link(conn: AsyncConnection, inp: ApplyBookingInput, msg: LinkMe
     return {old} if old else set()
 
 
-async def apply_booking_batch(conn: AsyncConnection, inp: ApplyBookingInput, window: Window) -> ApplyBookingResult:
+async def _apply_one(
+    conn: AsyncConnection, inp: ApplyBookingInput, booking: bookings.BookingRow, msg: BookingMessage, window: Window
+) -> tuple[set[str], bool]:
+    """Returns (bookings touched, whether the booking's placement changed so matching must run)."""
+    if isinstance(msg, PosEventMessage):
+        return await apply_pos_event(conn, msg, window), False
+    if isinstance(msg, RmsRevisionMessage):
+        if await history.already_recorded(conn, msg.delivery_id) is not None:
+            return set(), False
+        return await _apply_revision(conn, inp, booking, msg)
+    if isinstance(msg, LinkMessage):
+        return await _apply_link(conn, inp, msg), False
+    return set(), False  # a refresh: nothing to apply, the result is recomputed below
+
+
+async def apply_booking_batch(
+    conn: AsyncConnection, inp: ApplyBookingInput, window: Window, *, isolate: bool = False
+) -> ApplyBookingResult:
     booking = await bookings.ensure_and_lock(conn, inp.venue_id, inp.booking_id)
     numbers = [m.event.check_number for m in inp.messages if isinstance(m, PosEventMessage)]
     numbers += [m.check_number for m in inp.messages if isinstance(m, LinkMessage)]
-    await checks.lock_many(conn, inp.venue_id, numbers)
+    if not isolate:  # isolated, a refused check number must fail inside its own savepoint, not here
+        await checks.lock_many(conn, inp.venue_id, numbers)
     touched: set[str] = set()
     rematch_key: str | None = None
     for msg in inp.messages:
-        if isinstance(msg, PosEventMessage):
-            touched |= await apply_pos_event(conn, msg, window)
-        elif isinstance(msg, RmsRevisionMessage):
-            if await history.already_recorded(conn, msg.delivery_id) is None:
-                moved, placement_changed = await _apply_revision(conn, inp, booking, msg)
-                touched |= moved
-                rematch_key = msg.delivery_id if placement_changed else rematch_key
-        elif isinstance(msg, LinkMessage):
-            touched |= await _apply_link(conn, inp, msg)
+
+        async def refused(error: str, msg: BookingMessage = msg) -> tuple[set[str], bool]:
+            await record_rejected(conn, inp.venue_id, inp.booking_id, msg, error)
+            return set(), False
+
+        moved, placement_changed = await each_isolated(
+            conn, isolate, lambda msg=msg: _apply_one(conn, inp, booking, msg, window), refused
+        )
+        touched |= moved
+        rematch_key = getattr(msg, "delivery_id", None) if placement_changed else rematch_key
     if rematch_key is not None:
         await match_unlinked_to_booking(conn, inp.venue_id, booking, window, rematch_key)
     linked = await checks.linked_numbers(conn, inp.venue_id, inp.booking_id)

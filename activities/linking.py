@@ -29,21 +29,38 @@ async def record_link_change(conn: AsyncConnection, venue_id: str, change: LinkC
         return
     if change.old is not None:
         await history.record(
-            conn, venue_id=venue_id, booking_id=change.old, kind="unlink", outcome="applied",
-            summary=f"check {change.check_number} unlinked" + (f" (moved to booking {change.new})" if change.new else ""),
-            dedup_key=f"{key}:unlink:{change.check_number}", check_number=change.check_number,
+            conn,
+            venue_id=venue_id,
+            booking_id=change.old,
+            kind="unlink",
+            outcome="applied",
+            summary=f"check {change.check_number} unlinked"
+            + (f" (moved to booking {change.new})" if change.new else ""),
+            dedup_key=f"{key}:unlink:{change.check_number}",
+            check_number=change.check_number,
         )
     if change.new is not None:
         await history.record(
-            conn, venue_id=venue_id, booking_id=change.new, kind="link", outcome="applied",
-            summary=f"check {change.check_number} linked ({change.source})", check_number=change.check_number,
+            conn,
+            venue_id=venue_id,
+            booking_id=change.new,
+            kind="link",
+            outcome="applied",
+            summary=f"check {change.check_number} linked ({change.source})",
+            check_number=change.check_number,
             dedup_key=f"{key}:link:{change.check_number}",
         )
 
 
 async def relink(
-    conn: AsyncConnection, venue_id: str, row: checks.CheckRow, new: str | None, source: str | None, key: str,
-    *, manual_unlinked: bool = False,
+    conn: AsyncConnection,
+    venue_id: str,
+    row: checks.CheckRow,
+    new: str | None,
+    source: str | None,
+    key: str,
+    *,
+    manual_unlinked: bool = False,
 ) -> LinkChange:
     change = LinkChange(row.check_number, row.booking_id, new, source)
     await checks.set_link(conn, venue_id, row.check_number, new, source, manual_unlinked=manual_unlinked)
@@ -54,7 +71,9 @@ async def relink(
     return change
 
 
-async def find_home(conn: AsyncConnection, venue_id: str, row: checks.CheckRow, window: Window) -> tuple[str, str] | None:
+async def find_home(
+    conn: AsyncConnection, venue_id: str, row: checks.CheckRow, window: Window
+) -> tuple[str, str] | None:
     """Where an unlinked check belongs: a booking whose RMS `checks` names it, else the table match."""
     await checks.lock_venue_matching(conn, venue_id)
     claimant = await bookings.rms_claimant(conn, venue_id, row.check_number)
@@ -93,7 +112,12 @@ async def apply_pos_event(conn: AsyncConnection, message: PosEventMessage, windo
     old = row.booking_id
     if event.booking_id is not None:
         await bookings.ensure(conn, venue_id, event.booking_id)
-    if event.booking_id and event.booking_id != old and row.link_source != "manual" and (outcome == "applied" or old is None):
+    if (
+        event.booking_id
+        and event.booking_id != old
+        and row.link_source != "manual"
+        and (outcome == "applied" or old is None)
+    ):
         await relink(conn, venue_id, row, event.booking_id, "pos", message.delivery_id)
     elif row.booking_id is None:
         home = await find_home(conn, venue_id, row, window)
@@ -101,9 +125,17 @@ async def apply_pos_event(conn: AsyncConnection, message: PosEventMessage, windo
             await relink(conn, venue_id, row, home[0], home[1], message.delivery_id)
     touched = sorted({b for b in (old, row.booking_id) if b is not None})
     await history.record(
-        conn, venue_id=venue_id, booking_id=row.booking_id, kind="pos_event", outcome=outcome,
-        summary=summarize_event(event), dedup_key=message.delivery_id, check_number=event.check_number,
-        payload=event.model_dump(mode="json", by_alias=True), touched=touched, at=message.received_at,
+        conn,
+        venue_id=venue_id,
+        booking_id=row.booking_id,
+        kind="pos_event",
+        outcome=outcome,
+        summary=summarize_event(event),
+        dedup_key=message.delivery_id,
+        check_number=event.check_number,
+        payload=event.model_dump(mode="json", by_alias=True),
+        touched=touched,
+        at=message.received_at,
     )
     return set(touched)
 

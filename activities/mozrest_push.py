@@ -98,15 +98,31 @@ class MozrestPush:
             await sync_repo.record_attempt(
                 conn,
                 sync_repo.Attempt(
-                    venue_id=inp.venue_id, booking_id=inp.booking_id, version=state.version, attempt=attempt,
-                    request_body=body.decode(), status_code=status, duration_ms=duration_ms,
-                    response_excerpt=excerpt, outcome=outcome, error=error, payload_hash=digest, at=at,
+                    venue_id=inp.venue_id,
+                    booking_id=inp.booking_id,
+                    version=state.version,
+                    attempt=attempt,
+                    request_body=body.decode(),
+                    status_code=status,
+                    duration_ms=duration_ms,
+                    response_excerpt=excerpt,
+                    outcome=outcome,
+                    error=error,
+                    payload_hash=digest,
+                    at=at,
                 ),
                 failed=outcome == "rejected",
             )
         # Ids and codes only: the payload holds guest data and never goes to the log.
-        log.info("sync %s/%s v%s attempt %s: %s (%s ms)", inp.venue_id, inp.booking_id, state.version, attempt,
-                 status or error, duration_ms)
+        log.info(
+            "sync %s/%s v%s attempt %s: %s (%s ms)",
+            inp.venue_id,
+            inp.booking_id,
+            state.version,
+            attempt,
+            status or error,
+            duration_ms,
+        )
         if outcome == "accepted":
             return PushResult(outcome="accepted", accepted_hash=digest, version=state.version)
         if outcome == "rejected":

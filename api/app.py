@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from activities.repo.pool import open_pool
+from api.auth import AUTH_RESPONSES
 from api.body_limit import BodyLimitMiddleware
 from api.errors import install_error_handlers
 from api.routes import bookings, checks, health, pos_orders, sync, venues
@@ -42,9 +43,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(venues.router)
-    app.include_router(pos_orders.router)
-    app.include_router(bookings.router)
-    app.include_router(checks.router)
-    app.include_router(sync.router)
+    for module in (venues, pos_orders, bookings, checks, sync):
+        app.include_router(module.router, responses=AUTH_RESPONSES)
     return app

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from config import Settings
 
@@ -32,12 +33,17 @@ def _role_of(settings: Settings, token: str) -> Role | None:
     return found
 
 
-def authenticate(request: Request) -> Role:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+# Declares the bearer scheme in the OpenAPI document; we do the checking ourselves (auto_error=False).
+_bearer = HTTPBearer(auto_error=False, description="MOZREST_WEBHOOK_TOKEN or RMS_API_TOKEN")
+
+
+def authenticate(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Role:
+    token = credentials.credentials.strip() if credentials is not None else ""
+    if not token:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or malformed bearer token", _UNAUTHORIZED)
-    role = _role_of(request.app.state.settings, token.strip())
+    role = _role_of(request.app.state.settings, token)
     if role is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid bearer token", _UNAUTHORIZED)
     return role
@@ -53,6 +59,11 @@ def require(*allowed: Role):
 
     return check
 
+
+AUTH_RESPONSES = {
+    401: {"description": "Missing, malformed or unknown bearer token"},
+    403: {"description": "A valid token of the other role"},
+}
 
 MozrestAuth = Annotated[Role, Depends(require(Role.MOZREST))]
 RmsAuth = Annotated[Role, Depends(require(Role.RMS))]

@@ -11,7 +11,9 @@ from temporal_client import booking_start_options
 from workflows import booking, unlinked_checks
 
 
-async def to_booking(client: Client, settings: Settings, venue_id: str, booking_id: str, signal: str, message: BaseModel) -> str:
+async def to_booking(
+    client: Client, settings: Settings, venue_id: str, booking_id: str, signal: str, message: BaseModel
+) -> str:
     handle = await client.start_workflow(
         booking.BookingWorkflow.run,
         **booking_start_options(settings, venue_id, booking_id),

@@ -5,11 +5,14 @@ Nothing here echoes a stack trace, a token or a payload to the caller.
 
 from __future__ import annotations
 
+import json
 import logging
 
 import psycopg
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -22,25 +25,34 @@ def _unavailable(what: str) -> JSONResponse:
     return JSONResponse({"detail": f"{what} unavailable, retry later"}, status_code=503, headers={"Retry-After": "5"})
 
 
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    # FastAPI's own handler echoes the input as UTF-8 and fails on a lone surrogate; ASCII JSON cannot fail.
+    assert isinstance(exc, RequestValidationError)
+    body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+    return Response(body, status_code=422, media_type="application/json")
+
+
 async def _database_down(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    # %r: a path may hold %-decoded control characters; repr keeps each log record on one line.
+    log.warning("database unavailable on %s %r: %s", request.method, request.url.path, type(exc).__name__)
     return _unavailable("database")
 
 
 async def _temporal_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RPCError)
-    log.warning("temporal error on %s %s: %s", request.method, request.url.path, exc.status.name)
+    log.warning("temporal error on %s %r: %s", request.method, request.url.path, exc.status.name)
     if exc.status in _TEMPORAL_OUTAGE:
         return _unavailable("workflow engine")
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
+    log.error("unhandled %s on %s %r", type(exc).__name__, request.method, request.url.path, exc_info=exc)
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(psycopg.OperationalError, _database_down)
     app.add_exception_handler(PoolTimeout, _database_down)
     app.add_exception_handler(RPCError, _temporal_error)

@@ -1,10 +1,12 @@
 """Request bodies parsed exactly: JSON numbers with a fraction become Decimal (never float), NaN/Infinity and
-duplicate keys are refused (naming their path), and pydantic validates strictly. Errors are the usual 422 with
+duplicate keys and text PostgreSQL cannot store (NUL, lone surrogates) are refused, naming their path, and pydantic
+validates strictly. Errors are the usual 422 with
 field paths."""
 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -15,36 +17,39 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
-class _Refused(str):
-    """A NaN/Infinity literal, or the first repeated key of an object: kept in place while parsing so that
-    the error can name its path (json.loads' hooks do not know where they are)."""
+class _Refused:
+    """A value the parser refused (NaN/Infinity, the repeat of a key), left in place so the error can name its path:
+    json.loads' hooks do not know where they are."""
 
-    message: str
-
-
-def _constant(name: str) -> _Refused:
-    refused = _Refused(name)
-    refused.message = f"{name} is not a number in JSON"
-    return refused
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        refused = _Refused(duplicate)
-        refused.message = f"duplicate key {duplicate!r}"
-        obj[duplicate] = refused
-    return obj
+# Text PostgreSQL cannot store (NUL) or UTF-8 cannot encode (lone surrogates) can only arrive as \u escapes.
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
-def _find_refused(node: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], _Refused] | None:
-    if isinstance(node, _Refused):
-        return path, node
+def _problem(value: Any) -> str | None:
+    if isinstance(value, _Refused):
+        return value.message
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "text must not contain NUL characters"
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return "text must not contain lone surrogates"
+    return None
+
+
+def _find_problem(node: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:
+    problem = _problem(node)
+    if problem is not None:
+        return path, problem
     children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, child in children:
-        found = _find_refused(child, (*path, key))
+        found = _find_problem(key, path) if isinstance(key, str) else None  # a bad key: point at its object
+        found = found or _find_problem(child, (*path, key))
         if found is not None:
             return found
     return None
@@ -55,29 +60,34 @@ def _invalid(message: str, loc: tuple[Any, ...] = ()) -> RequestValidationError:
 
 
 def parse_exact(raw: bytes) -> Any:
-    refused: list[bool] = []
+    refused = False
 
     def constant(name: str) -> _Refused:
-        refused.append(True)
-        return _constant(name)
+        nonlocal refused
+        refused = True
+        return _Refused(f"{name} is not a number in JSON")
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = _no_duplicate_keys(items)
+        nonlocal refused
+        obj = dict(items)
         if len(obj) != len(items):
-            refused.append(True)
+            refused = True
+            seen: set[str] = set()
+            duplicate = next(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            obj[duplicate] = _Refused(f"duplicate key {duplicate!r}")
         return obj
 
     try:
         data = json.loads(raw, parse_float=Decimal, parse_constant=constant, object_pairs_hook=pairs)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, absurd nesting
         raise _invalid(f"JSON decode error: {type(exc).__name__}") from None
-    if refused:  # rare: only then walk the document to say where
+    if refused or _UNSTORABLE_ESCAPE.search(raw):  # rare: only then walk the document to say where
         try:
-            found = _find_refused(data)
+            found = _find_problem(data)
         except RecursionError:
-            found = None
-        loc, value = found if found is not None else ((), None)
-        raise _invalid(f"JSON decode error: {value.message if value is not None else 'refused value'}", loc)
+            found = ((), "document nested too deeply")
+        if found is not None:
+            raise _invalid(f"JSON decode error: {found[1]}", found[0])
     return data
 
 

@@ -89,9 +89,25 @@ class EmbeddedPostgres:
             _stop_stale(stale_pid)
         log = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
-            [str(self.bin / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1", "-p", str(self.port),
-             "-k", str(self.data_dir), "-c", "max_connections=200", "-c", "fsync=on"],
-            stdout=log, stderr=subprocess.STDOUT, user=self.user, start_new_session=True,
+            [
+                str(self.bin / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.data_dir),
+                "-c",
+                "max_connections=200",
+                "-c",
+                "fsync=on",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            user=self.user,
+            start_new_session=True,
         )
         log.close()
         self._wait_ready(timeout)
@@ -110,7 +126,9 @@ class EmbeddedPostgres:
                 return
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"embedded PostgreSQL did not start; see {self.data_dir / 'server.log'}")
+                    raise RuntimeError(
+                        f"embedded PostgreSQL did not start; see {self.data_dir / 'server.log'}"
+                    ) from None
                 time.sleep(0.1)
 
     def stop(self, timeout: float = 30) -> None:

@@ -55,7 +55,8 @@ class FakeMozrest:
         if self._task is not None:
             raise RuntimeError("FakeMozrest is already running")
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only then (else ~40 ms delayed ACKs per request).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
@@ -63,8 +64,9 @@ class FakeMozrest:
         except OSError:
             sock.close()
             raise
-        config = uvicorn.Config(self.app, lifespan="off", log_level="warning", access_log=False,
-                                ws="none", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            self.app, lifespan="off", log_level="warning", access_log=False, ws="none", timeout_graceful_shutdown=2
+        )
         server = _InProcessServer(config)
         task = asyncio.create_task(server.serve(sockets=[sock]), name="fake-mozrest")
         deadline = time.monotonic() + timeout
@@ -109,10 +111,20 @@ class FakeMozrest:
     def add_rules(self, *rules: Rule | dict[str, Any]) -> None:
         self.state.add_rules(list(rules))
 
-    def add_rule(self, status: int, count: int = 1, delay_ms: int = 0, retry_after: int | None = None,
-                 body: str | None = None, booking_id: str | None = None) -> None:
-        self.add_rules(Rule(status=status, count=count, delay_ms=delay_ms, retry_after=retry_after,
-                            body=body, booking_id=booking_id))
+    def add_rule(
+        self,
+        status: int,
+        count: int = 1,
+        delay_ms: int = 0,
+        retry_after: int | None = None,
+        body: str | None = None,
+        booking_id: str | None = None,
+    ) -> None:
+        self.add_rules(
+            Rule(
+                status=status, count=count, delay_ms=delay_ms, retry_after=retry_after, body=body, booking_id=booking_id
+            )
+        )
 
     def rules(self) -> list[Rule]:
         return [r.model_copy() for r in self.state.rules]
@@ -123,8 +135,9 @@ class FakeMozrest:
     def reset(self) -> None:
         self.state.reset()
 
-    async def wait_for_requests(self, count: int = 1, booking_id: str | None = None,
-                                timeout: float = 10.0) -> list[RecordedRequest]:
+    async def wait_for_requests(
+        self, count: int = 1, booking_id: str | None = None, timeout: float = 10.0
+    ) -> list[RecordedRequest]:
         """Poll (with a deadline) until at least `count` matching requests have been answered."""
         deadline = time.monotonic() + timeout
         while True:
@@ -140,13 +153,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack.fake_mozrest", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
-    parser.add_argument("--api-key", default=os.environ.get("MOZREST_API_KEY", "dev-mozrest-api-key"),
-                        help="the bearer key the RMS must present (default: $MOZREST_API_KEY or the dev value)")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("MOZREST_API_KEY", "dev-mozrest-api-key"),
+        help="the bearer key the RMS must present (default: $MOZREST_API_KEY or the dev value)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s fake-mozrest %(message)s")
     logger.info("listening on http://%s:%d/rms (requests page: /, control: /_control)", args.host, args.port)
-    uvicorn.run(create_fake_mozrest_app(args.api_key), host=args.host, port=args.port, log_level="warning",
-                access_log=False, lifespan="off", ws="none")
+    uvicorn.run(
+        create_fake_mozrest_app(args.api_key),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        ws="none",
+    )
 
 
 if __name__ == "__main__":

@@ -73,8 +73,10 @@ def create_fake_mozrest_app(api_key: str) -> Starlette:
         auth_header = request.headers.get("authorization")
         content_type = request.headers.get("content-type")
         record = RecordedRequest(
-            seq=state.next_seq(), received_at=time.time(),
-            auth_present=auth_header is not None, auth_valid=_bearer_ok(auth_header, api_key),
+            seq=state.next_seq(),
+            received_at=time.time(),
+            auth_present=auth_header is not None,
+            auth_valid=_bearer_ok(auth_header, api_key),
             content_type=content_type,
             headers={k: v for k, v in request.headers.items() if k not in ("authorization", "cookie")},
         )
@@ -150,15 +152,17 @@ def create_fake_mozrest_app(api_key: str) -> Starlette:
     async def page(request: Request) -> Response:
         return HTMLResponse(render_requests_page(state.requests(), state.rules, state.delay_ms))
 
-    app = Starlette(routes=[
-        Route("/rms", rms, methods=["POST"]),
-        Route("/_control/rules", add_rules, methods=["POST"]),
-        Route("/_control/rules", list_rules, methods=["GET"]),
-        Route("/_control/latency", set_latency, methods=["POST"]),
-        Route("/_control/requests", list_requests, methods=["GET"]),
-        Route("/_control/requests", reset, methods=["DELETE"]),
-        Route("/_control/health", health, methods=["GET"]),
-        Route("/", page, methods=["GET"]),
-    ])
+    app = Starlette(
+        routes=[
+            Route("/rms", rms, methods=["POST"]),
+            Route("/_control/rules", add_rules, methods=["POST"]),
+            Route("/_control/rules", list_rules, methods=["GET"]),
+            Route("/_control/latency", set_latency, methods=["POST"]),
+            Route("/_control/requests", list_requests, methods=["GET"]),
+            Route("/_control/requests", reset, methods=["DELETE"]),
+            Route("/_control/health", health, methods=["GET"]),
+            Route("/", page, methods=["GET"]),
+        ]
+    )
     app.state.fake = state
     return app

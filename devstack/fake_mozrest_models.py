@@ -15,8 +15,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 BookingStatus = Literal[
-    "pending_confirmation", "requires_payment", "confirmed", "rejected",
-    "canceled", "no-show", "seated", "completed",
+    "pending_confirmation",
+    "requires_payment",
+    "confirmed",
+    "rejected",
+    "canceled",
+    "no-show",
+    "seated",
+    "completed",
 ]
 
 

@@ -62,12 +62,36 @@ class Stack:
         asyncio.run(wait_until_ready(s.model_copy(update={"temporal_address": self.env["TEMPORAL_ADDRESS"]})))
         if not s.mozrest_pos_webhook_url:
             port = s.fake_mozrest_port or free_port()
-            self.spawn("fake-mozrest", [sys.executable, "-m", "devstack.fake_mozrest", "--host", "127.0.0.1",
-                                        "--port", str(port), "--api-key", _secret(s.mozrest_api_key)])
+            self.spawn(
+                "fake-mozrest",
+                [
+                    sys.executable,
+                    "-m",
+                    "devstack.fake_mozrest",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--api-key",
+                    _secret(s.mozrest_api_key),
+                ],
+            )
             self.env["MOZREST_POS_WEBHOOK_URL"] = f"http://127.0.0.1:{port}/rms"
         self.spawn("worker", [sys.executable, "worker.py"])
-        self.spawn("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--host", s.api_host,
-                           "--port", str(s.api_port), "--no-access-log"])
+        self.spawn(
+            "api",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                s.api_host,
+                "--port",
+                str(s.api_port),
+                "--no-access-log",
+            ],
+        )
         self.wait_api()
         if not self.quiet:
             self.banner()

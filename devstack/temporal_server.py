@@ -58,14 +58,22 @@ class TemporalDevServer:
 
     def command(self) -> list[str]:
         cmd = [
-            temporal_cli(), "server", "start-dev",
-            "--db-filename", str(self.db_file),
-            "--ip", "127.0.0.1",
-            "--port", str(self.port),
+            temporal_cli(),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(self.db_file),
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
             # WAL: several times the signal throughput of SQLite's default journal.
-            "--sqlite-pragma", "journal_mode=wal",
-            "--sqlite-pragma", "synchronous=normal",
-            "--log-level", "warn",
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+            "--log-level",
+            "warn",
         ]
         cmd += ["--ui-port", str(self.ui_port), "--ui-disable-news-fetch"] if self.ui_port else ["--headless"]
         for name, kind in SEARCH_ATTRIBUTES.items():
@@ -94,7 +102,7 @@ class TemporalDevServer:
                     return
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Temporal dev server did not start; see {self.log_file}")
+                    raise RuntimeError(f"Temporal dev server did not start; see {self.log_file}") from None
                 time.sleep(0.1)
 
     def stop(self, timeout: float = 30) -> None:

@@ -42,10 +42,14 @@ class BookingIn(ApiModel):
         json_schema_extra={
             "examples": [
                 {
-                    "partySize": 4, "status": "seated", "tables": ["28c3ce8b-8c10-4a64-8099-f0dffcc549a8"],
-                    "date": 1639578600, "prepayment": 50.00,
+                    "partySize": 4,
+                    "status": "seated",
+                    "tables": ["28c3ce8b-8c10-4a64-8099-f0dffcc549a8"],
+                    "date": 1639578600,
+                    "prepayment": 50.00,
                     "contact": {"firstname": "John", "lastname": "Doe", "locale": "en"},
-                    "notes": "I am allergic to peanuts", "checks": ["ca5f07b6e"],
+                    "notes": "I am allergic to peanuts",
+                    "checks": ["ca5f07b6e"],
                 }
             ]
         }

@@ -31,7 +31,9 @@ def qualifies(check_tables: list[str], opened_at: int, candidate: Candidate, win
     )
 
 
-def best_booking(check_tables: list[str], opened_at: int | None, candidates: list[Candidate], window: Window) -> str | None:
+def best_booking(
+    check_tables: list[str], opened_at: int | None, candidates: list[Candidate], window: Window
+) -> str | None:
     if opened_at is None:
         return None
     fitting = [c for c in candidates if qualifies(check_tables, opened_at, c, window)]

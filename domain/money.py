@@ -5,7 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+
+
+def _plain_zero(value: Decimal) -> Decimal:
+    # 0E-1000000 is a valid zero that PostgreSQL's NUMERIC cannot hold: any zero with an exotic exponent is 0.
+    if value.is_zero() and not -4 <= value.as_tuple().exponent <= 0:  # type: ignore[operator]
+        return Decimal(0)
+    return value
 
 
 def _whole_numbers_to_decimal(value: Any) -> Any:
@@ -19,7 +26,10 @@ def _whole_numbers_to_decimal(value: Any) -> Any:
 
 # Up to 18 digits with at most 4 decimals: enough for any check, small enough to reject absurd values.
 Money = Annotated[
-    Decimal, BeforeValidator(_whole_numbers_to_decimal), Field(max_digits=18, decimal_places=4, allow_inf_nan=False)
+    Decimal,
+    BeforeValidator(_whole_numbers_to_decimal),
+    Field(max_digits=18, decimal_places=4, allow_inf_nan=False),
+    AfterValidator(_plain_zero),
 ]
 
 ZERO = Decimal("0")

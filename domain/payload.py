@@ -12,7 +12,18 @@ from typing import Any
 
 from domain.booking import TERMINAL_STATUSES
 
-PAYLOAD_KEYS = ("bookingId", "venueId", "partySize", "status", "tables", "date", "prepayment", "contact", "notes", "checks")
+PAYLOAD_KEYS = (
+    "bookingId",
+    "venueId",
+    "partySize",
+    "status",
+    "tables",
+    "date",
+    "prepayment",
+    "contact",
+    "notes",
+    "checks",
+)
 
 
 def build_payload(

@@ -30,7 +30,11 @@ SPEC_EXAMPLE = {
     "closedAt": None,
     "voidedAt": None,
     "commercials": {
-        "totalAmount": 150.00, "tax": 12.00, "tip": 20.00, "discount": 10.00, "prepayment": 0,
+        "totalAmount": 150.00,
+        "tax": 12.00,
+        "tip": 20.00,
+        "discount": 10.00,
+        "prepayment": 0,
         "paymentType": "credit_card",
     },
     "items": [

@@ -19,7 +19,9 @@ TABLE_C = "5a1d7c3e-0000-4b1e-9c6d-3f0e7d6a9b21"
 BASE_TIME = 1719599400
 
 
-async def make_venue(rms: httpx.AsyncClient, venue_id: str, tables: list[str] = [TABLE_A, TABLE_B, TABLE_C]) -> None:
+async def make_venue(
+    rms: httpx.AsyncClient, venue_id: str, tables: tuple[str, ...] = (TABLE_A, TABLE_B, TABLE_C)
+) -> None:
     r = await rms.put(f"/venue/{venue_id}", json={"name": "Test venue", "timezone": "Europe/London"})
     assert r.status_code == 200, r.text
     body = [{"id": t, "name": f"{i:03d}"} for i, t in enumerate(tables, 1)]
@@ -34,8 +36,14 @@ def new_id(prefix: str) -> str:
 def pos_event(venue_id: str, check_number: str, booking_id: str | None, **overrides: Any) -> dict[str, Any]:
     """The spec's example payload for this venue, check and booking, with overrides (camelCase keys)."""
     event = copy.deepcopy(SPEC_EXAMPLE)
-    event.update(venueId=venue_id, checkNumber=check_number, bookingId=booking_id, openedAt=BASE_TIME,
-                 updatedAt=BASE_TIME, date=BASE_TIME)
+    event.update(
+        venueId=venue_id,
+        checkNumber=check_number,
+        bookingId=booking_id,
+        openedAt=BASE_TIME,
+        updatedAt=BASE_TIME,
+        date=BASE_TIME,
+    )
     commercials = overrides.pop("commercials", None)
     if commercials:
         event["commercials"] = {**event["commercials"], **commercials}
@@ -45,8 +53,13 @@ def pos_event(venue_id: str, check_number: str, booking_id: str | None, **overri
 
 def booking_body(**overrides: Any) -> dict[str, Any]:
     body = {
-        "partySize": 2, "status": "seated", "tables": [TABLE_A], "date": BASE_TIME, "prepayment": 0,
-        "contact": {"firstname": "Ada", "lastname": "Lovelace", "locale": "en"}, "notes": "window seat",
+        "partySize": 2,
+        "status": "seated",
+        "tables": [TABLE_A],
+        "date": BASE_TIME,
+        "prepayment": 0,
+        "contact": {"firstname": "Ada", "lastname": "Lovelace", "locale": "en"},
+        "notes": "window seat",
     }
     body.update(overrides)
     return body

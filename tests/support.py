@@ -45,7 +45,9 @@ class ApiServer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.app = create_app(settings)
-        self._sock = socket.socket()
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only then; without it every keep-alive request
+        # waits ~40 ms for a delayed ACK.
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on"))
@@ -137,7 +139,7 @@ class ExtraStack:
         self.worker = WorkerRunner(client, pool, self.settings)
         self.api = ApiServer(self.settings)
 
-    async def __aenter__(self) -> "ExtraStack":
+    async def __aenter__(self) -> ExtraStack:
         await self.worker.start()
         await self.api.start()
         return self

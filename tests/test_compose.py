@@ -27,7 +27,12 @@ import config  # noqa: E402
 APP_SERVICES = ("api", "worker", "migrate")
 SERVICES = {"postgres", "temporal", "temporal-ui", "register-search-attributes", *APP_SERVICES}
 # shared/CONVENTIONS.md: the search attributes the workflows upsert.
-SEARCH_ATTRIBUTES = {"VenueId": "Keyword", "BookingId": "Keyword", "CheckNumbers": "KeywordList", "SyncStatus": "Keyword"}
+SEARCH_ATTRIBUTES = {
+    "VenueId": "Keyword",
+    "BookingId": "Keyword",
+    "CheckNumbers": "KeywordList",
+    "SyncStatus": "Keyword",
+}
 # A floor for the derivation below, so a broken derivation cannot pass by finding nothing.
 KNOWN_REQUIRED = {"DATABASE_URL", "TEMPORAL_ADDRESS", "MOZREST_WEBHOOK_TOKEN", "RMS_API_TOKEN", "MOZREST_API_KEY"}
 FIELDS = config.Settings.model_fields
@@ -107,7 +112,11 @@ def test_services_exist():
 def test_app_services_are_built_from_the_repo_dockerfile(name):
     build = service(name).get("build")
     assert build, f"{name} has no build"
-    context, dockerfile = (build, "Dockerfile") if isinstance(build, str) else (build.get("context", "."), build.get("dockerfile", "Dockerfile"))
+    context, dockerfile = (
+        (build, "Dockerfile")
+        if isinstance(build, str)
+        else (build.get("context", "."), build.get("dockerfile", "Dockerfile"))
+    )
     assert (ROOT / context / dockerfile).resolve() == (ROOT / "Dockerfile").resolve()
 
 
@@ -138,7 +147,9 @@ def test_app_environment_passes_check_secrets(clean_env, name):
     settings.check_secrets()
     assert settings.environment == "production"
     assert settings.temporal_address == "temporal:7233"
-    assert settings.database_url.startswith("postgresql://") and settings.database_url.endswith("@postgres:5432/mozrest_sync")
+    assert settings.database_url.startswith("postgresql://") and settings.database_url.endswith(
+        "@postgres:5432/mozrest_sync"
+    )
 
 
 def test_app_services_share_one_environment():
@@ -192,7 +203,9 @@ def test_search_attributes_are_registered_in_the_app_namespace():
 def dockerfile() -> list[tuple[str, str]]:
     text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
     lines = [line.strip() for line in text.splitlines()]
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines if line and not line.startswith("#")]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines if line and not line.startswith("#")
+    ]
 
 
 def dockerfile_cmd() -> str:

@@ -37,7 +37,10 @@ def test_production_settings_pass() -> None:
     [
         ({"rms_api_token": None}, "RMS_API_TOKEN is required"),
         ({"mozrest_api_key": ""}, "MOZREST_API_KEY is required"),
-        ({"mozrest_webhook_token": "dev-mozrest-webhook-token"}, "MOZREST_WEBHOOK_TOKEN still has the public dev value"),
+        (
+            {"mozrest_webhook_token": "dev-mozrest-webhook-token"},
+            "MOZREST_WEBHOOK_TOKEN still has the public dev value",
+        ),
         ({"rms_api_token": "m" * 32}, "must differ"),
         ({"database_url": None}, "DATABASE_URL is required"),
         ({"temporal_address": None}, "TEMPORAL_ADDRESS is required"),
@@ -52,6 +55,10 @@ def test_production_refuses_missing_or_default_secrets(override: dict, message: 
 def test_worker_refuses_to_start_with_one_line(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     env = {"PATH": "/usr/bin:/bin", "ENVIRONMENT": "production", "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "worker.py"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "worker.py"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["error: MOZREST_WEBHOOK_TOKEN is required when ENVIRONMENT=production"]
+    assert result.stderr.strip().splitlines() == [
+        "error: MOZREST_WEBHOOK_TOKEN is required when ENVIRONMENT=production"
+    ]

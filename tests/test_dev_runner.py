@@ -61,14 +61,25 @@ def test_make_dev_runs_serves_tables_and_stops_cleanly(tmp_path: Path) -> None:
     api_port, temporal_port, ui_port, fake_port = free_port(), free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEMPORAL_ADDRESS", "ENVIRONMENT"}}
     env.update(
-        API_PORT=str(api_port), TEMPORAL_PORT=str(temporal_port), TEMPORAL_UI_PORT=str(ui_port),
-        FAKE_MOZREST_PORT=str(fake_port), DATA_DIR=str(tmp_path / "data"),
-        MOZREST_WEBHOOK_TOKEN="runner-mozrest-token", RMS_API_TOKEN="runner-rms-token",
+        API_PORT=str(api_port),
+        TEMPORAL_PORT=str(temporal_port),
+        TEMPORAL_UI_PORT=str(ui_port),
+        FAKE_MOZREST_PORT=str(fake_port),
+        DATA_DIR=str(tmp_path / "data"),
+        MOZREST_WEBHOOK_TOKEN="runner-mozrest-token",
+        RMS_API_TOKEN="runner-rms-token",
     )
     log = tmp_path / "dev.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen(["make", "--no-print-directory", "dev"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True, text=True)
+        proc = subprocess.Popen(
+            ["make", "--no-print-directory", "dev"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            text=True,
+        )
     try:
         banner = _wait_for_banner(proc, log)
         assert f"http://127.0.0.1:{api_port}/docs" in banner

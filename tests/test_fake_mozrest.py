@@ -80,8 +80,12 @@ async def test_valid_payload_is_accepted_and_recorded(fake: FakeMozrest, client:
 
 @pytest.mark.parametrize(
     "raw_number, expected",
-    [("0", Decimal(0)), ("50", Decimal(50)), ("50.25", Decimal("50.25")),
-     ("0.1000000000000000055511151231257827", Decimal("0.1000000000000000055511151231257827"))],
+    [
+        ("0", Decimal(0)),
+        ("50", Decimal(50)),
+        ("50.25", Decimal("50.25")),
+        ("0.1000000000000000055511151231257827", Decimal("0.1000000000000000055511151231257827")),
+    ],
 )
 async def test_prepayment_accepts_any_json_number_as_exact_decimal(fake, client, raw_number, expected):
     body = payload()
@@ -94,8 +98,13 @@ async def test_prepayment_accepts_any_json_number_as_exact_decimal(fake, client,
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {API_KEY}"},
-     {"Authorization": f"Bearer {API_KEY}x"}, {"Authorization": "Bearer"}],
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Basic {API_KEY}"},
+        {"Authorization": f"Bearer {API_KEY}x"},
+        {"Authorization": "Bearer"},
+    ],
 )
 async def test_missing_or_wrong_key_is_401_and_recorded(fake, client, headers):
     fake.add_rule(503)  # rules only apply to requests with a valid key
@@ -183,8 +192,9 @@ async def test_rule_fails_three_times_then_ok(fake, client):
 
 
 async def test_rule_sets_retry_after_and_body(fake, client):
-    fake.add_rules({"status": 429, "count": 1, "retry_after": 7, "body": '{"error": "slow down"}'},
-                   Rule(status=500, body="boom"))
+    fake.add_rules(
+        {"status": 429, "count": 1, "retry_after": 7, "body": '{"error": "slow down"}'}, Rule(status=500, body="boom")
+    )
     first = await client.post("/rms", json=payload(), headers=AUTH)
     assert first.status_code == 429
     assert first.headers["retry-after"] == "7"

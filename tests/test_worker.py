@@ -11,7 +11,9 @@ from tests.support import WorkerRunner
 from workflows.ping import PingWorkflow
 
 
-async def test_worker_runs_a_registered_workflow(worker: WorkerRunner, temporal_client: Client, settings: Settings) -> None:
+async def test_worker_runs_a_registered_workflow(
+    worker: WorkerRunner, temporal_client: Client, settings: Settings
+) -> None:
     result = await temporal_client.execute_workflow(
         PingWorkflow.run, "hello", id=f"ping-{uuid.uuid4()}", task_queue=settings.temporal_task_queue
     )

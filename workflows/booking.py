@@ -108,11 +108,16 @@ class BookingWorkflow:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 syncing.cancel()
                 workflow.continue_as_new(
-                    inp.model_copy(update={
-                        "pending": self.pending, "finished": finished,
-                        "status": self.status, "check_numbers": self.check_numbers,
-                        "accepted_hash": self.sync.accepted_hash, "sync_wanted": self.sync.wanted,
-                    })
+                    inp.model_copy(
+                        update={
+                            "pending": self.pending,
+                            "finished": finished,
+                            "status": self.status,
+                            "check_numbers": self.check_numbers,
+                            "accepted_hash": self.sync.accepted_hash,
+                            "sync_wanted": self.sync.wanted,
+                        }
+                    )
                 )
 
     def _show_details(self) -> None:
@@ -145,7 +150,9 @@ class BookingWorkflow:
         if result.notify:
             await workflow.execute_activity(
                 "notify_bookings",
-                NotifyInput(venue_id=inp.venue_id, booking_ids=result.notify, reason=f"check moved from {inp.booking_id}"),
+                NotifyInput(
+                    venue_id=inp.venue_id, booking_ids=result.notify, reason=f"check moved from {inp.booking_id}"
+                ),
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=DB_RETRY,
                 summary=f"tell bookings {', '.join(result.notify)} their checks changed",

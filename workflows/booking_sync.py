@@ -19,8 +19,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.search import SYNC_STATUS
 
 # Backoff is computed by the activity (jitter, Retry-After); these bound what Temporal does without a hint.
-PUSH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
-                         maximum_interval=timedelta(minutes=5))
+PUSH_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=5)
+)
 DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 

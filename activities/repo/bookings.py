@@ -18,8 +18,11 @@ async def insert_revision(conn: AsyncConnection, venue_id: str, booking_id: str,
     cur = await conn.execute(
         """INSERT INTO rms_revisions (venue_id, booking_id, payload)
            VALUES (%(venue_id)s, %(booking_id)s, %(payload)s) RETURNING revision_id""",
-        {"venue_id": venue_id, "booking_id": booking_id,
-         "payload": Jsonb(booking.model_dump(mode="json", by_alias=True))},
+        {
+            "venue_id": venue_id,
+            "booking_id": booking_id,
+            "payload": Jsonb(booking.model_dump(mode="json", by_alias=True)),
+        },
     )
     row = await cur.fetchone()
     assert row is not None
@@ -69,16 +72,27 @@ async def ensure(conn: AsyncConnection, venue_id: str, booking_id: str) -> None:
     )
 
 
-async def update_from_rms(conn: AsyncConnection, venue_id: str, booking_id: str, revision_id: int, b: BookingIn) -> None:
+async def update_from_rms(
+    conn: AsyncConnection, venue_id: str, booking_id: str, revision_id: int, b: BookingIn
+) -> None:
     await conn.execute(
         """UPDATE bookings SET party_size = %(party_size)s, status = %(status)s, tables = %(tables)s,
                   date = %(date)s, prepayment = %(prepayment)s, contact = %(contact)s, notes = %(notes)s,
                   rms_checks = %(rms_checks)s, rms_revision_id = %(revision_id)s, updated_at = now()
            WHERE venue_id = %(venue_id)s AND booking_id = %(booking_id)s""",
-        {"venue_id": venue_id, "booking_id": booking_id, "revision_id": revision_id, "party_size": b.party_size,
-         "status": b.status, "tables": b.tables, "date": b.date, "prepayment": b.prepayment,
-         "contact": Jsonb(b.contact.model_dump(mode="json", by_alias=True)), "notes": b.notes,
-         "rms_checks": b.checks if b.checks is not None else []},
+        {
+            "venue_id": venue_id,
+            "booking_id": booking_id,
+            "revision_id": revision_id,
+            "party_size": b.party_size,
+            "status": b.status,
+            "tables": b.tables,
+            "date": b.date,
+            "prepayment": b.prepayment,
+            "contact": Jsonb(b.contact.model_dump(mode="json", by_alias=True)),
+            "notes": b.notes,
+            "rms_checks": b.checks if b.checks is not None else [],
+        },
     )
 
 
@@ -123,11 +137,24 @@ async def read_view(conn: AsyncConnection, venue_id: str, booking_id: str) -> Bo
         checks = await cur.fetchall()
     views = [
         CheckView(
-            check_number=c["check_number"], status=c["status"], tables=c["tables"], party_size=c["party_size"],
-            opened_at=c["opened_at"], updated_at=c["updated_at"], closed_at=c["closed_at"],
-            voided_at=c["voided_at"], items=c["items"], link_source=c["link_source"],
-            commercials={"totalAmount": c["total_amount"], "tax": c["tax"], "tip": c["tip"],
-                         "discount": c["discount"], "prepayment": c["prepayment"], "paymentType": c["payment_type"]},
+            check_number=c["check_number"],
+            status=c["status"],
+            tables=c["tables"],
+            party_size=c["party_size"],
+            opened_at=c["opened_at"],
+            updated_at=c["updated_at"],
+            closed_at=c["closed_at"],
+            voided_at=c["voided_at"],
+            items=c["items"],
+            link_source=c["link_source"],
+            commercials={
+                "totalAmount": c["total_amount"],
+                "tax": c["tax"],
+                "tip": c["tip"],
+                "discount": c["discount"],
+                "prepayment": c["prepayment"],
+                "paymentType": c["payment_type"],
+            },
         )
         for c in checks
     ]
@@ -142,8 +169,16 @@ async def read_view(conn: AsyncConnection, venue_id: str, booking_id: str) -> Bo
         check_count=len(live),
     )
     return BookingView(
-        venue_id=venue_id, booking_id=booking_id, party_size=booking["party_size"], status=booking["status"],
-        tables=booking["tables"], date=booking["date"], prepayment=booking["prepayment"],
-        contact=booking["contact"], notes=booking["notes"], checks=views, totals=totals,
+        venue_id=venue_id,
+        booking_id=booking_id,
+        party_size=booking["party_size"],
+        status=booking["status"],
+        tables=booking["tables"],
+        date=booking["date"],
+        prepayment=booking["prepayment"],
+        contact=booking["contact"],
+        notes=booking["notes"],
+        checks=views,
+        totals=totals,
         sync=await sync_repo.read_view(conn, venue_id, booking_id),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from psycopg import AsyncConnection
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
@@ -95,29 +96,51 @@ async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -
                < (EXCLUDED.updated_at, EXCLUDED.rank_void, EXCLUDED.rank_fingerprint COLLATE "C")
            RETURNING true""",
         {
-            "venue_id": event.venue_id, "check_number": event.check_number,
-            "status": "VOID" if event.is_void else event.status, "party_size": event.party_size,
-            "tables": event.tables, "date": event.date, "opened_at": event.opened_at,
-            "updated_at": event.updated_at, "closed_at": event.closed_at, "voided_at": event.voided_at,
-            "total_amount": c.total_amount, "tax": c.tax, "tip": c.tip, "discount": c.discount,
-            "prepayment": c.prepayment, "payment_type": c.payment_type,
+            "venue_id": event.venue_id,
+            "check_number": event.check_number,
+            "status": "VOID" if event.is_void else event.status,
+            "party_size": event.party_size,
+            "tables": event.tables,
+            "date": event.date,
+            "opened_at": event.opened_at,
+            "updated_at": event.updated_at,
+            "closed_at": event.closed_at,
+            "voided_at": event.voided_at,
+            "total_amount": c.total_amount,
+            "tax": c.tax,
+            "tip": c.tip,
+            "discount": c.discount,
+            "prepayment": c.prepayment,
+            "payment_type": c.payment_type,
             "items": Jsonb([i.model_dump(mode="json", by_alias=True) for i in event.items]),
             "item_count": sum(i.quantity for i in event.items),
-            "rank_void": rank.is_void, "fingerprint": rank.fingerprint,
+            "rank_void": rank.is_void,
+            "fingerprint": rank.fingerprint,
         },
     )
     return await cur.fetchone() is not None
 
 
 async def set_link(
-    conn: AsyncConnection, venue_id: str, check_number: str, booking_id: str | None, source: str | None,
-    *, manual_unlinked: bool = False,
+    conn: AsyncConnection,
+    venue_id: str,
+    check_number: str,
+    booking_id: str | None,
+    source: str | None,
+    *,
+    manual_unlinked: bool = False,
 ) -> None:
     await conn.execute(
-        """UPDATE checks SET booking_id = %(booking_id)s, link_source = %(source)s, manual_unlinked = %(manual_unlinked)s
+        """UPDATE checks
+           SET booking_id = %(booking_id)s, link_source = %(source)s, manual_unlinked = %(manual_unlinked)s
            WHERE venue_id = %(venue_id)s AND check_number = %(check_number)s""",
-        {"venue_id": venue_id, "check_number": check_number, "booking_id": booking_id, "source": source,
-         "manual_unlinked": manual_unlinked},
+        {
+            "venue_id": venue_id,
+            "check_number": check_number,
+            "booking_id": booking_id,
+            "source": source,
+            "manual_unlinked": manual_unlinked,
+        },
     )
 
 

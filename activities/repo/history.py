@@ -38,9 +38,18 @@ async def record(
            VALUES (%(venue_id)s, %(booking_id)s, %(check_number)s, %(kind)s, %(outcome)s, %(summary)s, %(payload)s,
                    %(dedup_key)s, %(touched)s, coalesce(%(at)s, now()))
            ON CONFLICT (dedup_key) DO NOTHING""",
-        {"venue_id": venue_id, "booking_id": booking_id, "check_number": check_number, "kind": kind,
-         "outcome": outcome, "summary": summary, "payload": Jsonb(payload) if payload is not None else None,
-         "dedup_key": dedup_key, "touched": touched or [], "at": at},
+        {
+            "venue_id": venue_id,
+            "booking_id": booking_id,
+            "check_number": check_number,
+            "kind": kind,
+            "outcome": outcome,
+            "summary": summary,
+            "payload": Jsonb(payload) if payload is not None else None,
+            "dedup_key": dedup_key,
+            "touched": touched or [],
+            "at": at,
+        },
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from psycopg_pool import AsyncConnectionPool
 
 
-async def open_pool(database_url: str, *, wait: bool = True, min_size: int = 2, max_size: int = 10) -> AsyncConnectionPool:
+async def open_pool(
+    database_url: str, *, wait: bool = True, min_size: int = 2, max_size: int = 10
+) -> AsyncConnectionPool:
     pool = AsyncConnectionPool(
         database_url,
         min_size=min_size,

@@ -32,8 +32,16 @@ async def current_payload(conn: AsyncConnection, venue_id: str, booking_id: str)
     if b is None or b["rms_revision_id"] is None:
         return None, len(checks)
     payload = build_payload(
-        venue_id, booking_id, party_size=b["party_size"], status=b["status"], tables=b["tables"] or [],
-        date=b["date"], prepayment=b["prepayment"], contact=b["contact"], notes=b["notes"], checks=checks,
+        venue_id,
+        booking_id,
+        party_size=b["party_size"],
+        status=b["status"],
+        tables=b["tables"] or [],
+        date=b["date"],
+        prepayment=b["prepayment"],
+        contact=b["contact"],
+        notes=b["notes"],
+        checks=checks,
     )
     return payload, len(checks)
 
@@ -57,7 +65,9 @@ async def refresh_version(conn: AsyncConnection, venue_id: str, booking_id: str)
                WHERE venue_id = %(v)s AND booking_id = %(b)s""",
             {"r": required, "h": new_hash, "n": version, "v": venue_id, "b": booking_id},
         )
-    return SyncInfo(required=required, version=version, payload_hash=new_hash, checks=payload["checks"] if payload else [])
+    return SyncInfo(
+        required=required, version=version, payload_hash=new_hash, checks=payload["checks"] if payload else []
+    )
 
 
 async def accepted_hash(conn: AsyncConnection, venue_id: str, booking_id: str) -> str | None:
@@ -115,7 +125,9 @@ async def record_attempt(conn: AsyncConnection, a: Attempt, *, failed: bool = Fa
     )
 
 
-async def mark_failed(conn: AsyncConnection, venue_id: str, booking_id: str, payload_hash_: str | None, error: str) -> None:
+async def mark_failed(
+    conn: AsyncConnection, venue_id: str, booking_id: str, payload_hash_: str | None, error: str
+) -> None:
     """Give up on the current payload (after SYNC_GIVE_UP_AFTER of transient failures)."""
     await conn.execute(
         """INSERT INTO booking_sync (venue_id, booking_id, failed_hash, last_error)

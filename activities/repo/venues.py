@@ -29,9 +29,7 @@ async def venue_exists(conn: AsyncConnection, venue_id: str) -> bool:
 
 async def lock_venue(conn: AsyncConnection, venue_id: str) -> bool:
     """Lock the venue row for this transaction (serialises table replacement); False if it does not exist."""
-    cur = await conn.execute(
-        "SELECT 1 FROM venues WHERE venue_id = %(venue_id)s FOR UPDATE", {"venue_id": venue_id}
-    )
+    cur = await conn.execute("SELECT 1 FROM venues WHERE venue_id = %(venue_id)s FOR UPDATE", {"venue_id": venue_id})
     return await cur.fetchone() is not None
 
 
@@ -43,10 +41,7 @@ async def replace_tables(conn: AsyncConnection, venue_id: str, tables: list[Venu
             await cur.executemany(
                 """INSERT INTO venue_tables (venue_id, table_id, name, position)
                    VALUES (%(venue_id)s, %(table_id)s, %(name)s, %(position)s)""",
-                [
-                    {"venue_id": venue_id, "table_id": t.id, "name": t.name, "position": i}
-                    for i, t in enumerate(tables)
-                ],
+                [{"venue_id": venue_id, "table_id": t.id, "name": t.name, "position": i} for i, t in enumerate(tables)],
             )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 
 from activities.repo import bookings as repo
@@ -15,14 +15,13 @@ from api import dispatch
 from api.auth import RmsAuth
 from api.deps import AppSettings, Conn, Temporal
 from api.exact_json import body_schema, exact_body
-from api.routes.venues import VenueId
+from api.params import BookingId, VenueId
 from api.venue_guard import require_venue
 from domain.booking import Accepted, BookingIn, BookingView, HistoryEntry
 from domain.messages import RmsRevisionMessage
 
 router = APIRouter(prefix="/venue/{venueId}/bookings/{bookingId}", tags=["bookings"])
 
-BookingId = Annotated[str, Path(alias="bookingId", min_length=1, max_length=200)]
 _NOT_FOUND = {404: {"description": "Unknown venue or booking"}}
 
 
@@ -49,8 +48,15 @@ async def put_booking(
         unknown = await venues_repo.unknown_table_ids(conn, venue_id, booking.tables)
         if unknown:
             raise RequestValidationError(
-                [{"type": "unknown_table", "loc": ("body", "tables", booking.tables.index(t)),
-                  "msg": f"table {t!r} is not one of the venue's tables", "input": t} for t in unknown]
+                [
+                    {
+                        "type": "unknown_table",
+                        "loc": ("body", "tables", booking.tables.index(t)),
+                        "msg": f"table {t!r} is not one of the venue's tables",
+                        "input": t,
+                    }
+                    for t in unknown
+                ]
             )
         revision_id = await repo.insert_revision(conn, venue_id, booking_id, booking)
     message = RmsRevisionMessage(delivery_id=f"rms-revision:{revision_id}:{uuid.uuid4()}", revision_id=revision_id)

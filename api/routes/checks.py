@@ -5,26 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from activities.repo import bookings as bookings_repo
 from activities.repo import checks as repo
 from api import dispatch
 from api.auth import RmsAuth
 from api.deps import AppSettings, Conn, Temporal
-from api.routes.venues import VenueId
+from api.exact_json import body_schema, exact_body
+from api.params import CheckNumber, VenueId
 from api.venue_guard import require_venue
 from domain.booking import Accepted, CheckSummary, ManualLink
 from domain.messages import LinkMessage
 
 router = APIRouter(prefix="/venue/{venueId}/checks", tags=["checks"])
 
-CheckNumber = Annotated[str, Path(alias="checkNumber", min_length=1, max_length=200)]
-
 
 @router.get("", response_model=list[CheckSummary], responses={404: {"description": "Unknown venue"}})
 async def list_checks(
-    _: RmsAuth, venue_id: VenueId, request: Request, conn: Conn,
+    _: RmsAuth,
+    venue_id: VenueId,
+    request: Request,
+    conn: Conn,
     linked: Annotated[bool | None, Query(description="false: only checks no booking holds yet")] = None,
 ) -> list[CheckSummary]:
     await require_venue(request, venue_id)
@@ -39,12 +41,21 @@ async def _existing_check(conn, venue_id: str, check_number: str) -> repo.CheckR
 
 
 @router.put(
-    "/{checkNumber}/booking", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted,
+    "/{checkNumber}/booking",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
     responses={404: {"description": "Unknown venue, check or booking"}},
+    openapi_extra=body_schema(ManualLink),
 )
 async def link_check(
-    _: RmsAuth, venue_id: VenueId, check_number: CheckNumber, body: ManualLink, request: Request, conn: Conn,
-    temporal: Temporal, settings: AppSettings,
+    _: RmsAuth,
+    venue_id: VenueId,
+    check_number: CheckNumber,
+    body: Annotated[ManualLink, Depends(exact_body(ManualLink))],
+    request: Request,
+    conn: Conn,
+    temporal: Temporal,
+    settings: AppSettings,
 ) -> Accepted:
     """Link a check to a booking by hand. Automatic matching never undoes a manual link."""
     await require_venue(request, venue_id)
@@ -57,12 +68,19 @@ async def link_check(
 
 
 @router.delete(
-    "/{checkNumber}/booking", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted,
+    "/{checkNumber}/booking",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
     responses={404: {"description": "Unknown venue or check"}, 409: {"description": "The check is not linked"}},
 )
 async def unlink_check(
-    _: RmsAuth, venue_id: VenueId, check_number: CheckNumber, request: Request, conn: Conn,
-    temporal: Temporal, settings: AppSettings,
+    _: RmsAuth,
+    venue_id: VenueId,
+    check_number: CheckNumber,
+    request: Request,
+    conn: Conn,
+    temporal: Temporal,
+    settings: AppSettings,
 ) -> Accepted:
     """Unlink a check by hand; table matching will not link it again on its own."""
     await require_venue(request, venue_id)

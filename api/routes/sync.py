@@ -11,8 +11,7 @@ from activities.repo import sync as repo
 from api import dispatch
 from api.auth import RmsAuth
 from api.deps import AppSettings, Conn, Temporal
-from api.routes.bookings import BookingId
-from api.routes.venues import VenueId
+from api.params import BookingId, VenueId
 from api.venue_guard import require_venue
 from domain.booking import Accepted, BookingSummary, SyncState
 from domain.messages import ResyncMessage
@@ -22,7 +21,10 @@ router = APIRouter(prefix="/venue/{venueId}/bookings", tags=["sync"])
 
 @router.get("", response_model=list[BookingSummary], responses={404: {"description": "Unknown venue"}})
 async def list_bookings(
-    _: RmsAuth, venue_id: VenueId, request: Request, conn: Conn,
+    _: RmsAuth,
+    venue_id: VenueId,
+    request: Request,
+    conn: Conn,
     sync_state: Annotated[SyncState | None, Query(alias="syncState", description="e.g. failed")] = None,
 ) -> list[BookingSummary]:
     """The venue's bookings with their sync state; `?syncState=failed` lists those that need attention."""
@@ -31,11 +33,18 @@ async def list_bookings(
 
 
 @router.post(
-    "/{bookingId}/resync", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted,
+    "/{bookingId}/resync",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
     responses={404: {"description": "Unknown venue or booking"}},
 )
 async def resync_booking(
-    _: RmsAuth, venue_id: VenueId, booking_id: BookingId, conn: Conn, temporal: Temporal, settings: AppSettings,
+    _: RmsAuth,
+    venue_id: VenueId,
+    booking_id: BookingId,
+    conn: Conn,
+    temporal: Temporal,
+    settings: AppSettings,
 ) -> Accepted:
     """Send the booking to Mozrest again now (after a refusal, or to repair Mozrest's copy)."""
     if not await bookings_repo.exists(conn, venue_id, booking_id):

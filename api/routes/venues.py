@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Depends, HTTPException, status
 
 from activities.repo import venues as repo
 from api.auth import AnyAuth, RmsAuth
 from api.deps import Conn
+from api.exact_json import body_schema, exact_body
+from api.params import VenueId
 from domain.models import Venue, VenueIn, VenueTable, VenueTableList
 
 router = APIRouter(prefix="/venue/{venueId}", tags=["venues"])
 
-VenueId = Annotated[str, Path(alias="venueId", description="The RMS's venue id", min_length=1, max_length=200)]
 _NOT_FOUND = {404: {"description": "Unknown venue"}}
 
 
@@ -21,14 +22,18 @@ def _unknown_venue(venue_id: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"unknown venue {venue_id!r}")
 
 
-@router.put("", response_model=Venue)
-async def put_venue(_: RmsAuth, venue_id: VenueId, body: VenueIn, conn: Conn) -> Venue:
+@router.put("", response_model=Venue, openapi_extra=body_schema(VenueIn))
+async def put_venue(
+    _: RmsAuth, venue_id: VenueId, body: Annotated[VenueIn, Depends(exact_body(VenueIn))], conn: Conn
+) -> Venue:
     """Create or update a venue."""
     return await repo.upsert_venue(conn, venue_id, body.name, body.timezone)
 
 
-@router.put("/tables", response_model=list[VenueTable], responses=_NOT_FOUND)
-async def put_tables(_: RmsAuth, venue_id: VenueId, body: VenueTableList, conn: Conn) -> list[VenueTable]:
+@router.put("/tables", response_model=list[VenueTable], responses=_NOT_FOUND, openapi_extra=body_schema(VenueTableList))
+async def put_tables(
+    _: RmsAuth, venue_id: VenueId, body: Annotated[VenueTableList, Depends(exact_body(VenueTableList))], conn: Conn
+) -> list[VenueTable]:
     """Replace the venue's tables; the order given is the order Mozrest reads back."""
     async with conn.transaction():
         if not await repo.lock_venue(conn, venue_id):

@@ -88,7 +88,12 @@ async def test_auth_missing_malformed_unknown_and_wrong_role(
 ) -> None:
     await _venue(rms, venue_id)
     async with api.client() as anonymous:
-        for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}, {"Authorization": "Bearer nope"}):
+        for headers in (
+            {},
+            {"Authorization": "Basic abc"},
+            {"Authorization": "Bearer"},
+            {"Authorization": "Bearer nope"},
+        ):
             r = await anonymous.get(f"/venue/{venue_id}/tables", headers=headers)
             assert r.status_code == 401, headers
             assert r.headers["www-authenticate"] == "Bearer"
@@ -103,9 +108,11 @@ async def test_body_over_one_mib_is_413(rms: httpx.AsyncClient, venue_id: str) -
     big = [{"id": f"t{i}", "name": "x" * 100} for i in range(12_000)]  # ~1.4 MB of JSON
     r = await rms.put(f"/venue/{venue_id}/tables", json=big)
     assert r.status_code == 413
+
     # Chunked (no Content-Length) is measured too.
     async def chunks():
         yield b"[" + b" " * (1024 * 1024) + b"]"
+
     r = await rms.put(f"/venue/{venue_id}/tables", content=chunks(), headers={"Content-Type": "application/json"})
     assert r.status_code == 413
 

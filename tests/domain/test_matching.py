@@ -8,8 +8,8 @@ OPENED = 1_000_000
 W = Window()  # 4 h before, 30 min after
 
 
-def seated(booking_id: str, date: int | None, tables: list[str] = ["t1"], status: str = "seated") -> Candidate:
-    return Candidate(booking_id, status, date, tables)
+def seated(booking_id: str, date: int | None, tables: tuple[str, ...] = ("t1",), status: str = "seated") -> Candidate:
+    return Candidate(booking_id, status, date, list(tables))
 
 
 def test_default_window_is_four_hours_before_and_thirty_minutes_after() -> None:

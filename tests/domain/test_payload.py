@@ -13,9 +13,16 @@ from domain.payload import PAYLOAD_KEYS, build_payload, encode_payload, payload_
 
 
 def _payload(**overrides) -> dict:
-    fields = dict(party_size=4, status="seated", tables=["t1"], date=1639578600, prepayment=Decimal("50.00"),
-                  contact={"firstname": "John", "lastname": "Doe", "locale": "en", "extra": "x"}, notes="peanuts",
-                  checks=["ca5f07b6e", "5f07b6233"])
+    fields = dict(
+        party_size=4,
+        status="seated",
+        tables=["t1"],
+        date=1639578600,
+        prepayment=Decimal("50.00"),
+        contact={"firstname": "John", "lastname": "Doe", "locale": "en", "extra": "x"},
+        notes="peanuts",
+        checks=["ca5f07b6e", "5f07b6233"],
+    )
     fields.update(overrides)
     return build_payload("v1", "b1", **fields)
 
@@ -36,8 +43,8 @@ def test_money_is_encoded_with_its_exact_digits() -> None:
 
 
 def test_unicode_survives_and_the_hash_follows_content() -> None:
-    body = encode_payload(_payload(notes="Zoë ☕ \"quoted\""))
-    assert json.loads(body)["notes"] == "Zoë ☕ \"quoted\""
+    body = encode_payload(_payload(notes='Zoë ☕ "quoted"'))
+    assert json.loads(body)["notes"] == 'Zoë ☕ "quoted"'
     assert payload_hash(_payload()) == payload_hash(_payload())
     assert payload_hash(_payload()) != payload_hash(_payload(checks=["ca5f07b6e"]))
 
@@ -52,7 +59,9 @@ def test_unicode_survives_and_the_hash_follows_content() -> None:
         (True, True, "completed", 0, True),  # once sent, every later change is sent
     ],
 )
-def test_when_a_booking_must_be_sent(already: bool, has_rms: bool, status: str | None, checks: int, expected: bool) -> None:
+def test_when_a_booking_must_be_sent(
+    already: bool, has_rms: bool, status: str | None, checks: int, expected: bool
+) -> None:
     assert sync_required(already, has_rms, status, checks) is expected
 
 

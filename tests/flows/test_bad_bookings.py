@@ -37,8 +37,11 @@ async def test_invalid_bookings_are_422_naming_the_field_and_store_nothing(
         body.pop(missing)
         r = await rms.put(f"/venue/{venue_id}/bookings/{booking_id}", json=body)
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", missing], r.text
-    r = await rms.put(f"/venue/{venue_id}/bookings/{booking_id}", content='{"partySize": NaN}',
-                      headers={"Content-Type": "application/json"})
+    r = await rms.put(
+        f"/venue/{venue_id}/bookings/{booking_id}",
+        content='{"partySize": NaN}',
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "partySize"], r.text
     assert (await get_booking(rms, venue_id, booking_id)).status_code == 404
 

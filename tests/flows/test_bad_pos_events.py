@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -16,8 +17,10 @@ Mutation = Callable[[dict[str, Any]], None]
 WRONG: dict[str, tuple[Mutation, list]] = {
     "party size as string": (lambda e: e.update(partySize="2"), ["body", "partySize"]),
     "party size as bool": (lambda e: e.update(partySize=True), ["body", "partySize"]),
-    "money as string": (lambda e: e["commercials"].update(totalAmount="150.00"),
-                        ["body", "commercials", "totalAmount"]),
+    "money as string": (
+        lambda e: e["commercials"].update(totalAmount="150.00"),
+        ["body", "commercials", "totalAmount"],
+    ),
     "money as bool": (lambda e: e["commercials"].update(tip=True), ["body", "commercials", "tip"]),
     "updatedAt with a fraction": (lambda e: e.update(updatedAt=1535548784.5), ["body", "updatedAt"]),
     "updatedAt as float": (lambda e: e.update(updatedAt=1535548784.0), ["body", "updatedAt"]),
@@ -118,9 +121,9 @@ async def test_nan_infinity_duplicate_keys_and_non_json_are_422(
 
 async def test_body_over_one_mib_is_413(rms: httpx.AsyncClient, mozrest: httpx.AsyncClient, venue: str) -> None:
     booking_id = new_id("bk")
-    event = pos_event(venue, "big", booking_id, items=[
-        {"id": i, "name": "x" * 400, "price": 1, "quantity": 1} for i in range(3000)
-    ])
+    event = pos_event(
+        venue, "big", booking_id, items=[{"id": i, "name": "x" * 400, "price": 1, "quantity": 1} for i in range(3000)]
+    )
     assert len(json.dumps(event)) > 1024 * 1024
     r = await mozrest.post("/webhooks/mozrest/pos-orders", json=event)
     assert r.status_code == 413 and "detail" in r.json()

@@ -10,16 +10,32 @@ import httpx
 from temporalio.client import Client
 
 from tests.pos_support import (
-    BASE_TIME, TABLE_B, booking_when, get_booking, history_when, list_checks, make_venue, new_id, pos_entries,
-    pos_event, post_event, put_booking,
+    BASE_TIME,
+    TABLE_B,
+    booking_when,
+    get_booking,
+    history_when,
+    list_checks,
+    make_venue,
+    new_id,
+    pos_entries,
+    pos_event,
+    post_event,
+    put_booking,
 )
 from tests.support import WorkerRunner, eventually
 
 
 def five_events(venue_id: str, booking_id: str) -> list[dict]:
     return [
-        pos_event(venue_id, f"c-{booking_id}", booking_id, type="create" if i == 0 else "update",
-                  updatedAt=BASE_TIME + i, commercials={"totalAmount": 10 * i})
+        pos_event(
+            venue_id,
+            f"c-{booking_id}",
+            booking_id,
+            type="create" if i == 0 else "update",
+            updatedAt=BASE_TIME + i,
+            commercials={"totalAmount": 10 * i},
+        )
         for i in range(5)
     ]
 
@@ -45,7 +61,10 @@ async def test_fifty_concurrent_posts_for_ten_bookings_are_all_accounted_for(
 
 
 async def test_events_accepted_while_the_worker_is_down_are_applied_after_restart(
-    rms: httpx.AsyncClient, mozrest: httpx.AsyncClient, venue_id: str, worker: WorkerRunner,
+    rms: httpx.AsyncClient,
+    mozrest: httpx.AsyncClient,
+    venue_id: str,
+    worker: WorkerRunner,
     temporal_client: Client,
 ) -> None:
     await make_venue(rms, venue_id)
@@ -72,9 +91,9 @@ async def test_events_accepted_while_the_worker_is_down_are_applied_after_restar
         assert booking["checks"][0]["updatedAt"] == BASE_TIME + 4
 
     # The walk-in check and the booking seated on its table met once the worker was back.
-    booking = await booking_when(rms, venue_id, seated_later, lambda b: [c["checkNumber"] for c in b["checks"]] == [
-        "walk-in"
-    ], timeout=30)
+    booking = await booking_when(
+        rms, venue_id, seated_later, lambda b: [c["checkNumber"] for c in b["checks"]] == ["walk-in"], timeout=30
+    )
     assert booking["status"] == "seated" and booking["checks"][0]["linkSource"] == "table_match"
 
     async def nothing_left_unlinked() -> bool:

@@ -10,7 +10,14 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from domain.messages import booking_workflow_id
 from tests.conftest import CONTINUE_AS_NEW_SUGGESTED_AT
 from tests.pos_support import (
-    BASE_TIME, booking_when, history_when, make_venue, new_id, pos_entries, pos_event, post_event,
+    BASE_TIME,
+    booking_when,
+    history_when,
+    make_venue,
+    new_id,
+    pos_entries,
+    pos_event,
+    post_event,
 )
 from tests.support import eventually
 from workflows.search import BOOKING_ID, CHECK_NUMBERS, VENUE_ID
@@ -26,12 +33,19 @@ async def test_many_batches_continue_as_new_without_losing_an_event(
     booking_id = new_id("bk")
     workflow_id = booking_workflow_id(venue_id, booking_id)
     for i in range(EVENTS):
-        event = pos_event(venue_id, f"c{i % 3}", booking_id, type="create" if i < 3 else "update",
-                          updatedAt=BASE_TIME + i, commercials={"totalAmount": i})
+        event = pos_event(
+            venue_id,
+            f"c{i % 3}",
+            booking_id,
+            type="create" if i < 3 else "update",
+            updatedAt=BASE_TIME + i,
+            commercials={"totalAmount": i},
+        )
         assert await post_event(mozrest, event) == workflow_id
         if i % 2 == 0:  # let most events form a batch of their own, so the history grows quickly
-            await booking_when(rms, venue_id, booking_id, lambda b, i=i: any(
-                c["updatedAt"] == BASE_TIME + i for c in b["checks"]))
+            await booking_when(
+                rms, venue_id, booking_id, lambda b, i=i: any(c["updatedAt"] == BASE_TIME + i for c in b["checks"])
+            )
     # A last burst while the workflow may be continuing as new.
     for i in range(EVENTS, EVENTS + 10):
         await post_event(mozrest, pos_event(venue_id, "c0", booking_id, type="update", updatedAt=BASE_TIME + i))

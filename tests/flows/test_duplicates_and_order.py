@@ -9,7 +9,16 @@ from collections import Counter
 import httpx
 
 from tests.pos_support import (
-    BASE_TIME, booking_when, history_when, make_venue, money, new_id, pos_entries, pos_event, post_event, the_check,
+    BASE_TIME,
+    booking_when,
+    history_when,
+    make_venue,
+    money,
+    new_id,
+    pos_entries,
+    pos_event,
+    post_event,
+    the_check,
 )
 
 
@@ -35,14 +44,31 @@ def twenty_events(venue_id: str, check_number: str, booking_id: str) -> list[dic
     Listed in POS order, with the void *before* its equal-time update (that update must then be stale)."""
     events = [pos_event(venue_id, check_number, booking_id, type="create")]
     for i in range(1, 19):
-        events.append(pos_event(
-            venue_id, check_number, booking_id, type="update", updatedAt=BASE_TIME + 60 * i,
-            commercials={"totalAmount": 100 + i + i / 100, "tip": i},
-            items=[{"id": 1, "name": "Steak", "price": 40.25, "quantity": i}, {"id": 7, "name": f"Dish {i}",
-                   "price": 9.5, "quantity": 1}],
-        ))
-    void = pos_event(venue_id, check_number, booking_id, type="void", status="VOID", updatedAt=BASE_TIME + 60 * 18,
-                     voidedAt=BASE_TIME + 60 * 18, commercials={"totalAmount": 1, "tip": 0}, items=[])
+        events.append(
+            pos_event(
+                venue_id,
+                check_number,
+                booking_id,
+                type="update",
+                updatedAt=BASE_TIME + 60 * i,
+                commercials={"totalAmount": 100 + i + i / 100, "tip": i},
+                items=[
+                    {"id": 1, "name": "Steak", "price": 40.25, "quantity": i},
+                    {"id": 7, "name": f"Dish {i}", "price": 9.5, "quantity": 1},
+                ],
+            )
+        )
+    void = pos_event(
+        venue_id,
+        check_number,
+        booking_id,
+        type="void",
+        status="VOID",
+        updatedAt=BASE_TIME + 60 * 18,
+        voidedAt=BASE_TIME + 60 * 18,
+        commercials={"totalAmount": 1, "tip": 0},
+        items=[],
+    )
     events.insert(18, void)
     assert len(events) == 20
     return events
@@ -85,14 +111,16 @@ async def test_create_arriving_after_newer_update_is_stale(
 ) -> None:
     await make_venue(rms, venue_id)
     booking_id = new_id("bk")
-    update = pos_event(venue_id, "c1", booking_id, type="update", updatedAt=BASE_TIME + 300,
-                       commercials={"totalAmount": 80.5})
+    update = pos_event(
+        venue_id, "c1", booking_id, type="update", updatedAt=BASE_TIME + 300, commercials={"totalAmount": 80.5}
+    )
     await post_event(mozrest, update)
     await post_event(mozrest, pos_event(venue_id, "c1", booking_id, type="create"))
 
     history = await history_when(rms, venue_id, booking_id, lambda h: len(pos_entries(h)) == 2)
     assert [(e["summary"].split()[0], e["outcome"]) for e in pos_entries(history)] == [
-        ("update", "applied"), ("create", "stale")
+        ("update", "applied"),
+        ("create", "stale"),
     ]
     booking = await booking_when(rms, venue_id, booking_id, lambda b: len(b["checks"]) == 1)
     check = the_check(booking, "c1")

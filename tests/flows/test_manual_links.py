@@ -6,8 +6,19 @@ import httpx
 
 from domain.messages import booking_workflow_id
 from tests.pos_support import (
-    BASE_TIME, TABLE_A, TABLE_B, TABLE_C, booking_when, check_numbers, history_when, list_checks, make_venue, new_id,
-    pos_event, post_event, put_booking,
+    BASE_TIME,
+    TABLE_A,
+    TABLE_B,
+    TABLE_C,
+    booking_when,
+    check_numbers,
+    history_when,
+    list_checks,
+    make_venue,
+    new_id,
+    pos_event,
+    post_event,
+    put_booking,
 )
 from tests.support import eventually
 
@@ -70,9 +81,9 @@ async def test_manual_link_then_unlink_and_reseating_does_not_rematch(
     assert check_numbers(await booking_when(rms, venue_id, booking_id, lambda b: True)) == []
     # Nor does a later POS event of the check without a bookingId.
     await post_event(mozrest, pos_event(venue_id, "c1", None, type="update", tables=[TABLE_A], updatedAt=OPENED + 9))
-    await unlinked_when(rms, venue_id, lambda rows: [(r["checkNumber"], r["updatedAt"]) for r in rows] == [
-        ("c1", OPENED + 9)
-    ])
+    await unlinked_when(
+        rms, venue_id, lambda rows: [(r["checkNumber"], r["updatedAt"]) for r in rows] == [("c1", OPENED + 9)]
+    )
     assert check_numbers(await booking_when(rms, venue_id, booking_id, lambda b: True)) == []
 
 

@@ -9,7 +9,15 @@ from temporalio.client import Client
 
 from domain.messages import booking_workflow_id
 from tests.pos_support import (
-    BASE_TIME, booking_when, check_numbers, history_when, make_venue, money, new_id, pos_entries, pos_event,
+    BASE_TIME,
+    booking_when,
+    check_numbers,
+    history_when,
+    make_venue,
+    money,
+    new_id,
+    pos_entries,
+    pos_event,
     post_event,
 )
 from tests.support import eventually

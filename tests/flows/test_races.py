@@ -9,7 +9,14 @@ import asyncio
 import httpx
 
 from tests.pos_support import (
-    BASE_TIME, booking_when, list_checks, make_venue, new_id, pos_event, post_event, put_booking,
+    BASE_TIME,
+    booking_when,
+    list_checks,
+    make_venue,
+    new_id,
+    pos_event,
+    post_event,
+    put_booking,
 )
 from tests.support import WorkerRunner, eventually
 
@@ -35,7 +42,7 @@ async def test_checks_and_seated_bookings_arriving_together_all_match(
     try:
         await asyncio.gather(
             *(post_event(mozrest, pos_event(venue_id, f"c{i}", None, tables=[t])) for i, t in enumerate(tables)),
-            *(put_booking(rms, venue_id, b, tables=[t]) for b, t in zip(bookings, tables)),
+            *(put_booking(rms, venue_id, b, tables=[t]) for b, t in zip(bookings, tables, strict=True)),
         )
     finally:
         await worker.start()
@@ -55,8 +62,10 @@ async def test_checks_and_rms_claims_arriving_together_all_link(
     try:
         await asyncio.gather(
             *(post_event(mozrest, pos_event(venue_id, f"c{i}", None, tables=[t])) for i, t in enumerate(tables)),
-            *(put_booking(rms, venue_id, b, status="confirmed", tables=[], checks=[f"c{i}"])
-              for i, b in enumerate(bookings)),
+            *(
+                put_booking(rms, venue_id, b, status="confirmed", tables=[], checks=[f"c{i}"])
+                for i, b in enumerate(bookings)
+            ),
         )
     finally:
         await worker.start()
@@ -70,14 +79,16 @@ async def test_first_events_of_a_check_racing_in_two_bookings_end_in_pos_order(
     olds, news = [new_id("bk-old") for _ in range(PAIRS)], [new_id("bk-new") for _ in range(PAIRS)]
     await worker.stop()
     try:
-        await asyncio.gather(*(
-            post_event(mozrest, event)
-            for i in range(PAIRS)
-            for event in (
-                pos_event(venue_id, f"c{i}", olds[i], type="create"),
-                pos_event(venue_id, f"c{i}", news[i], type="update", updatedAt=BASE_TIME + 120),
+        await asyncio.gather(
+            *(
+                post_event(mozrest, event)
+                for i in range(PAIRS)
+                for event in (
+                    pos_event(venue_id, f"c{i}", olds[i], type="create"),
+                    pos_event(venue_id, f"c{i}", news[i], type="update", updatedAt=BASE_TIME + 120),
+                )
             )
-        ))
+        )
     finally:
         await worker.start()
     # The newer event names the newer booking: each check ends there, with the newer state, whatever the timing.

@@ -23,14 +23,20 @@ async def test_spec_example_end_to_end(rms: httpx.AsyncClient, mozrest: httpx.As
     commercials = check["commercials"]
     assert commercials.pop("paymentType") == "credit_card"
     assert {k: Decimal(v) for k, v in commercials.items()} == {
-        "totalAmount": Decimal("150"), "tax": Decimal("12"), "tip": Decimal("20"), "discount": Decimal("10"),
+        "totalAmount": Decimal("150"),
+        "tax": Decimal("12"),
+        "tip": Decimal("20"),
+        "discount": Decimal("10"),
         "prepayment": Decimal("0"),
     }
     assert [i["name"] for i in check["items"]] == ["Steak", "Wine"]
     totals = booking["totals"]
     assert (totals.pop("itemCount"), totals.pop("checkCount")) == (3, 1)
     assert {k: Decimal(v) for k, v in totals.items()} == {
-        "totalAmount": Decimal("150"), "tax": Decimal("12"), "tip": Decimal("20"), "discount": Decimal("10"),
+        "totalAmount": Decimal("150"),
+        "tax": Decimal("12"),
+        "tip": Decimal("20"),
+        "discount": Decimal("10"),
         "prepayment": Decimal("0"),
     }
     history = await history_when(rms, venue_id, booking_id, lambda h: len(h) >= 2)

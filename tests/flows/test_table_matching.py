@@ -7,8 +7,19 @@ import httpx
 
 from domain.messages import booking_workflow_id, unlinked_checks_workflow_id
 from tests.pos_support import (
-    BASE_TIME, TABLE_A, TABLE_B, TABLE_C, booking_when, check_numbers, history_when, list_checks, make_venue, new_id,
-    pos_event, post_event, put_booking,
+    BASE_TIME,
+    TABLE_A,
+    TABLE_B,
+    TABLE_C,
+    booking_when,
+    check_numbers,
+    history_when,
+    list_checks,
+    make_venue,
+    new_id,
+    pos_event,
+    post_event,
+    put_booking,
 )
 from tests.support import eventually
 
@@ -97,8 +108,7 @@ async def test_rms_checks_list_links_with_source_rms_before_or_after_the_check_e
 
     await unlinked_check(mozrest, venue_id, "c-after", [TABLE_A])
     await eventually(lambda: _unlinked_numbers(rms, venue_id, ["c-after"]))
-    await put_booking(rms, venue_id, booking_id, status="confirmed", tables=[TABLE_C],
-                      checks=["c-before", "c-after"])
+    await put_booking(rms, venue_id, booking_id, status="confirmed", tables=[TABLE_C], checks=["c-before", "c-after"])
     booking = await booking_when(rms, venue_id, booking_id, lambda b: len(b["checks"]) == 2)
     assert {c["checkNumber"]: c["linkSource"] for c in booking["checks"]} == {"c-before": "rms", "c-after": "rms"}
     assert await list_checks(rms, venue_id, linked=False) == []

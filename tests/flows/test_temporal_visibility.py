@@ -15,8 +15,10 @@ from tests.pos_support import booking_when, check_numbers, make_venue, new_id, p
 from tests.support import eventually
 from workflows.search import BOOKING_ID, CHECK_NUMBERS, VENUE_ID
 
-GUEST = {"contact": {"firstname": "Zebedee", "lastname": "Quattlebaum", "locale": "en"},
-         "notes": "allergic to pistachio, anniversary"}
+GUEST = {
+    "contact": {"firstname": "Zebedee", "lastname": "Quattlebaum", "locale": "en"},
+    "notes": "allergic to pistachio, anniversary",
+}
 GUEST_WORDS = ("Zebedee", "Quattlebaum", "pistachio", "anniversary")
 
 

@@ -7,7 +7,16 @@ from decimal import Decimal
 import httpx
 
 from tests.pos_support import (
-    BASE_TIME, booking_when, make_venue, money, new_id, pos_event, post_event, post_raw, raw_json, the_check,
+    BASE_TIME,
+    booking_when,
+    make_venue,
+    money,
+    new_id,
+    pos_event,
+    post_event,
+    post_raw,
+    raw_json,
+    the_check,
 )
 
 CHECK_1 = {"totalAmount": "0.10", "tax": "150.10", "tip": "12345678901234.5678", "discount": "0.1", "prepayment": "0.7"}
@@ -44,8 +53,12 @@ async def test_two_checks_sum_exactly_and_a_voided_check_drops_out(
     booking = await booking_when(rms, venue_id, booking_id, lambda b: b["totals"]["checkCount"] == 3)
     assert money(booking["totals"])["totalAmount"] == Decimal("1000.29")
 
-    await post_event(mozrest, pos_event(venue_id, "c3", booking_id, type="void", status="VOID",
-                                        updatedAt=BASE_TIME + 60, voidedAt=BASE_TIME + 60))
+    await post_event(
+        mozrest,
+        pos_event(
+            venue_id, "c3", booking_id, type="void", status="VOID", updatedAt=BASE_TIME + 60, voidedAt=BASE_TIME + 60
+        ),
+    )
     booking = await booking_when(rms, venue_id, booking_id, lambda b: b["totals"]["checkCount"] == 2)
     assert money(booking["totals"]) == expected
     assert booking["totals"]["itemCount"] == 6

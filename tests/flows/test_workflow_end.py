@@ -8,7 +8,14 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from config import Settings
 from tests.pos_support import (
-    BASE_TIME, booking_when, check_numbers, make_venue, new_id, pos_event, post_event, put_booking,
+    BASE_TIME,
+    booking_when,
+    check_numbers,
+    make_venue,
+    new_id,
+    pos_event,
+    post_event,
+    put_booking,
 )
 from tests.support import ExtraStack, eventually
 
@@ -26,13 +33,37 @@ async def test_terminal_closed_and_idle_booking_completes_and_restarts_on_a_late
         workflow_id = await put_booking(rms, venue_id, booking_id)
         await post_event(mozrest, pos_event(venue_id, "c1", booking_id))
         await post_event(mozrest, pos_event(venue_id, "c2", booking_id))
-        await post_event(mozrest, pos_event(venue_id, "c1", booking_id, type="update", status="CLOSE",
-                                            updatedAt=BASE_TIME + 60, closedAt=BASE_TIME + 60))
-        await post_event(mozrest, pos_event(venue_id, "c2", booking_id, type="void", status="VOID",
-                                            updatedAt=BASE_TIME + 60, voidedAt=BASE_TIME + 60))
+        await post_event(
+            mozrest,
+            pos_event(
+                venue_id,
+                "c1",
+                booking_id,
+                type="update",
+                status="CLOSE",
+                updatedAt=BASE_TIME + 60,
+                closedAt=BASE_TIME + 60,
+            ),
+        )
+        await post_event(
+            mozrest,
+            pos_event(
+                venue_id,
+                "c2",
+                booking_id,
+                type="void",
+                status="VOID",
+                updatedAt=BASE_TIME + 60,
+                voidedAt=BASE_TIME + 60,
+            ),
+        )
         await put_booking(rms, venue_id, booking_id, status="completed")
-        await booking_when(rms, venue_id, booking_id, lambda b: b["status"] == "completed" and [
-            c["status"] for c in b["checks"]] == ["CLOSE", "VOID"])
+        await booking_when(
+            rms,
+            venue_id,
+            booking_id,
+            lambda b: b["status"] == "completed" and [c["status"] for c in b["checks"]] == ["CLOSE", "VOID"],
+        )
         handle = temporal_client.get_workflow_handle(workflow_id)
 
         async def completed() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,23 @@ class ReliabilityStack:
     def __init__(self, data_dir: Path) -> None:
         self.api_port, self.fake_port = free_port(), free_port()
         env = {
-            "API_PORT": str(self.api_port), "TEMPORAL_PORT": str(free_port()), "TEMPORAL_UI_PORT": str(free_port()),
-            "FAKE_MOZREST_PORT": str(self.fake_port), "DATA_DIR": str(data_dir),
-            "MOZREST_WEBHOOK_TOKEN": secrets.token_urlsafe(16), "RMS_API_TOKEN": secrets.token_urlsafe(16),
+            "API_PORT": str(self.api_port),
+            "TEMPORAL_PORT": str(free_port()),
+            "TEMPORAL_UI_PORT": str(free_port()),
+            "FAKE_MOZREST_PORT": str(self.fake_port),
+            "DATA_DIR": str(data_dir),
+            "MOZREST_WEBHOOK_TOKEN": secrets.token_urlsafe(16),
+            "RMS_API_TOKEN": secrets.token_urlsafe(16),
             "MOZREST_API_KEY": secrets.token_urlsafe(16),
             # Keep retries quick so a recovered Mozrest is reached within seconds, not minutes.
-            "SYNC_RETRY_MAX_SECONDS": "2", "SYNC_DEBOUNCE_MS": "200",
+            "SYNC_RETRY_MAX_SECONDS": "2",
+            "SYNC_DEBOUNCE_MS": "200",
         }
-        clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEMPORAL_ADDRESS", "MOZREST_POS_WEBHOOK_URL"}}
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "TEMPORAL_ADDRESS", "MOZREST_POS_WEBHOOK_URL"}
+        }
         self.env = {**clean, **env}
         self.settings = Settings(_env_file=None, environment="dev", **{k.lower(): v for k, v in env.items()})
         self.stack = Stack(self.settings, env=self.env, quiet=True)
@@ -81,7 +90,7 @@ class ReliabilityStack:
         async with self.client(self.mozrest_token) as moz, self.client(self.rms_token) as rms:
             for i in range(0, len(ops), concurrency):
                 await asyncio.gather(
-                    *(stream.send(rms if op.kind == "rms" else moz, venue, op) for op in ops[i:i + concurrency])
+                    *(stream.send(rms if op.kind == "rms" else moz, venue, op) for op in ops[i : i + concurrency])
                 )
 
     async def settled(self, venue: str, expected: dict[str, Any] | None = None, timeout: float = 90) -> dict[str, Any]:

@@ -18,6 +18,8 @@ OPENED = BASE + 60  # checks open a minute after the booking's time
 
 def at(seconds: int) -> int:
     return OPENED + seconds
+
+
 BOOKINGS = 8
 TABLES = [f"table-{i}" for i in range(BOOKINGS + 2)]
 
@@ -31,8 +33,15 @@ class Op:
 
 
 def _event(check: str, booking: int | None, updated: int, **changes: Any) -> Op:
-    body = {**SPEC_EXAMPLE, "checkNumber": check, "openedAt": OPENED, "updatedAt": at(updated),
-            "date": BASE, "tables": [TABLES[booking if booking is not None else 0]], "items": SPEC_EXAMPLE["items"]}
+    body = {
+        **SPEC_EXAMPLE,
+        "checkNumber": check,
+        "openedAt": OPENED,
+        "updatedAt": at(updated),
+        "date": BASE,
+        "tables": [TABLES[booking if booking is not None else 0]],
+        "items": SPEC_EXAMPLE["items"],
+    }
     body["commercials"] = {**SPEC_EXAMPLE["commercials"], "totalAmount": 100.25 + updated}  # exact in binary
     body.update(changes)
     return Op("pos", booking, body, check)
@@ -43,14 +52,30 @@ def build_stream(seed: int = 7) -> list[Op]:
     checks with no bookingId that table matching must place; 5% duplicates; some deliveries out of order."""
     ops: list[Op] = []
     for b in range(BOOKINGS):
-        ops.append(Op("rms", b, {"partySize": 2, "status": "seated", "tables": [TABLES[b]], "date": BASE,
-                                  "prepayment": 10.5, "contact": {"firstname": "Rel", "lastname": "Iable"}}))
+        ops.append(
+            Op(
+                "rms",
+                b,
+                {
+                    "partySize": 2,
+                    "status": "seated",
+                    "tables": [TABLES[b]],
+                    "date": BASE,
+                    "prepayment": 10.5,
+                    "contact": {"firstname": "Rel", "lastname": "Iable"},
+                },
+            )
+        )
     for b in range(BOOKINGS):
         c1, c2 = f"c{b}-1", f"c{b}-2"
-        ops += [_event(c1, b, 0, type="create"), _event(c1, b, 10, type="update"),
-                _event(c1, b, 20, type="update", status="CLOSE", closedAt=at(20)),
-                _event(c2, b, 0, type="create"), _event(c2, b, 5, type="void", status="VOID", voidedAt=at(5)),
-                _event(c2, b, 15, type="update", status="OPEN")]
+        ops += [
+            _event(c1, b, 0, type="create"),
+            _event(c1, b, 10, type="update"),
+            _event(c1, b, 20, type="update", status="CLOSE", closedAt=at(20)),
+            _event(c2, b, 0, type="create"),
+            _event(c2, b, 5, type="void", status="VOID", voidedAt=at(5)),
+            _event(c2, b, 15, type="update", status="OPEN"),
+        ]
     for i in range(2):  # walk-ins on booking i's table, opened after the booking's time
         ops.append(_event(f"w{i}", None, 30, tables=[TABLES[i]], bookingId=None))
     for b in range(0, BOOKINGS, 2):
@@ -75,8 +100,11 @@ async def send(client: httpx.AsyncClient, venue: str, op: Op, deadline: float = 
         body = op.body
     else:
         method, url = "POST", "/webhooks/mozrest/pos-orders"
-        body = {**op.body, "venueId": venue,
-                "bookingId": booking_id(venue, op.booking) if op.booking is not None else None}
+        body = {
+            **op.body,
+            "venueId": venue,
+            "bookingId": booking_id(venue, op.booking) if op.booking is not None else None,
+        }
     loop = asyncio.get_running_loop()
     give_up, delay = loop.time() + deadline, 0.1
     while True:

@@ -13,7 +13,7 @@ from tests.reliability.stream import build_stream
 
 def _thirds(ops: list) -> tuple[list, list, list]:
     n = len(ops) // 3
-    return ops[:n], ops[n:2 * n], ops[2 * n:]
+    return ops[:n], ops[n : 2 * n], ops[2 * n :]
 
 
 async def _later(seconds: float, action) -> None:  # noqa: ANN001
@@ -21,7 +21,9 @@ async def _later(seconds: float, action) -> None:  # noqa: ANN001
     await asyncio.to_thread(action)
 
 
-async def test_worker_killed_mid_stream(reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str) -> None:
+async def test_worker_killed_mid_stream(
+    reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str
+) -> None:
     s = reliability_stack
     await s.make_venue(venue)
     first, second, third = _thirds(build_stream())
@@ -33,7 +35,9 @@ async def test_worker_killed_mid_stream(reliability_stack: ReliabilityStack, fau
     await s.settled(venue, fault_free)
 
 
-async def test_temporal_restarted_mid_stream(reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str) -> None:
+async def test_temporal_restarted_mid_stream(
+    reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str
+) -> None:
     s = reliability_stack
     await s.make_venue(venue)
     first, second, third = _thirds(build_stream())
@@ -46,7 +50,9 @@ async def test_temporal_restarted_mid_stream(reliability_stack: ReliabilityStack
     await s.settled(venue, fault_free)
 
 
-async def test_postgres_restarted_mid_stream(reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str) -> None:
+async def test_postgres_restarted_mid_stream(
+    reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str
+) -> None:
     s = reliability_stack
     await s.make_venue(venue)
     first, second, third = _thirds(build_stream())

@@ -25,7 +25,9 @@ async def test_transient_failures_for_the_give_up_period_end_failed(
             booking_id = new_id("bk")
             fake_mozrest.add_rule(503, count=1000, booking_id=booking_id)
             await put_booking(rms, venue_id, booking_id)
-            booking = await booking_when(rms, venue_id, booking_id, lambda b: b["sync"]["state"] == "failed", timeout=30)
+            booking = await booking_when(
+                rms, venue_id, booking_id, lambda b: b["sync"]["state"] == "failed", timeout=30
+            )
             assert booking["sync"]["lastError"] == "gave up after transient failures"
             assert booking["sync"]["attempts"] >= 2
             handle = temporal_client.get_workflow_handle(f"booking:{venue_id}:{booking_id}")
@@ -45,16 +47,21 @@ async def test_operator_sees_sync_status_and_readable_summaries(
     booking_id = new_id("bk")
     await put_booking(rms, venue_id, booking_id)
     await post_event(mozrest, pos_event(venue_id, "98766", booking_id))
-    await booking_when(rms, venue_id, booking_id,
-                       lambda b: b["sync"]["state"] == "synced" and len(b["checks"]) == 1, timeout=20)
+    await booking_when(
+        rms, venue_id, booking_id, lambda b: b["sync"]["state"] == "synced" and len(b["checks"]) == 1, timeout=20
+    )
     handle = temporal_client.get_workflow_handle(f"booking:{venue_id}:{booking_id}")
     await eventually(lambda: _sync_status_is(handle, "synced"))
 
     async def summaries() -> list[str]:
         found = []
         async for event in handle.fetch_history_events():
-            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED and event.user_metadata.HasField("summary"):
-                found.append(temporal_client.data_converter.payload_converter.from_payload(event.user_metadata.summary, str))
+            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED and event.user_metadata.HasField(
+                "summary"
+            ):
+                found.append(
+                    temporal_client.data_converter.payload_converter.from_payload(event.user_metadata.summary, str)
+                )
         assert any(s.startswith("sync v") and "to Mozrest (checks 98766)" in s for s in found), found
         assert any(s == "apply 1 POS event (check 98766: OPEN)" for s in found), found
         return found

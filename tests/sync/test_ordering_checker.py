@@ -31,7 +31,8 @@ async def _record(pool: AsyncConnectionPool, booking_id: str, versions_and_bodie
     async with pool.connection() as conn:
         for version, body in versions_and_bodies:
             await conn.execute(
-                """INSERT INTO sync_attempts (venue_id, booking_id, version, attempt, request_body, duration_ms, outcome)
+                """INSERT INTO sync_attempts
+                       (venue_id, booking_id, version, attempt, request_body, duration_ms, outcome)
                    VALUES ('v', %s, %s, 1, %s, 1, 'accepted')""",
                 (booking_id, version, json.dumps(body)),
             )

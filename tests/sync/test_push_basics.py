@@ -30,9 +30,16 @@ async def test_seated_booking_is_sent_once_with_spec_shape_and_token(
     assert request.auth_valid and request.valid, request.errors
     assert request.content_type == "application/json"
     assert request.body == {
-        "bookingId": booking_id, "venueId": venue_id, "partySize": 2, "status": "seated", "tables": [TABLE_A],
-        "date": 1719599400, "prepayment": 50.1, "contact": {"firstname": "Ada", "lastname": "Lovelace", "locale": "en"},
-        "notes": "window seat", "checks": [],
+        "bookingId": booking_id,
+        "venueId": venue_id,
+        "partySize": 2,
+        "status": "seated",
+        "tables": [TABLE_A],
+        "date": 1719599400,
+        "prepayment": 50.1,
+        "contact": {"firstname": "Ada", "lastname": "Lovelace", "locale": "en"},
+        "notes": "window seat",
+        "checks": [],
     }
     assert request.booking is not None and request.booking.prepayment == Decimal("50.10")
     booking = await booking_when(rms, venue_id, booking_id, lambda b: b["sync"]["state"] == "synced")
@@ -90,8 +97,19 @@ async def test_linked_checks_are_listed_and_voided_ones_dropped(
         return [last]
 
     await eventually(sent_both)
-    await post_event(mozrest, pos_event(venue_id, "a-100", booking_id, type="void", status="VOID",
-                                        openedAt=1719599400, updatedAt=1719599600, voidedAt=1719599600))
+    await post_event(
+        mozrest,
+        pos_event(
+            venue_id,
+            "a-100",
+            booking_id,
+            type="void",
+            status="VOID",
+            openedAt=1719599400,
+            updatedAt=1719599600,
+            voidedAt=1719599600,
+        ),
+    )
 
     async def void_dropped() -> bool:
         assert fake_mozrest.requests(booking_id)[-1].body["checks"] == ["b-200"]

@@ -24,7 +24,10 @@ async def test_three_503s_then_200_end_synced_after_four_attempts(
     history = (await rms.get(f"/venue/{venue_id}/bookings/{booking_id}/history")).json()
     attempts = [e for e in history if e["kind"] == "sync_attempt"]
     assert [(a["outcome"], a["payload"]["statusCode"]) for a in attempts] == [
-        ("retrying", 503), ("retrying", 503), ("retrying", 503), ("accepted", 200)
+        ("retrying", 503),
+        ("retrying", 503),
+        ("retrying", 503),
+        ("accepted", 200),
     ]
 
 
@@ -69,13 +72,16 @@ async def test_429_retry_after_is_honoured(rms: httpx.AsyncClient, venue_id: str
     assert second.received_at - first.received_at >= 2.0
 
 
-async def test_burst_of_30_updates_is_coalesced(rms: httpx.AsyncClient, venue_id: str, fake_mozrest: FakeMozrest) -> None:
+async def test_burst_of_30_updates_is_coalesced(
+    rms: httpx.AsyncClient, venue_id: str, fake_mozrest: FakeMozrest
+) -> None:
     await make_venue(rms, venue_id)
     booking_id = new_id("bk")
     await asyncio.gather(*(put_booking(rms, venue_id, booking_id, partySize=n) for n in range(1, 31)))
     last = await _last_revision_party_size(rms, venue_id, booking_id)
-    await booking_when(rms, venue_id, booking_id,
-                       lambda b: b["partySize"] == last and b["sync"]["state"] == "synced", timeout=30)
+    await booking_when(
+        rms, venue_id, booking_id, lambda b: b["partySize"] == last and b["sync"]["state"] == "synced", timeout=30
+    )
     requests = fake_mozrest.requests(booking_id)
     assert 1 <= len(requests) <= 3, [r.body["partySize"] for r in requests]
     assert requests[-1].body["partySize"] == last

@@ -7,7 +7,14 @@ import httpx
 
 from devstack.fake_mozrest import FakeMozrest
 from tests.pos_support import (
-    TABLE_A, TABLE_B, booking_when, make_venue, new_id, pos_event, post_event, put_booking,
+    TABLE_A,
+    TABLE_B,
+    booking_when,
+    make_venue,
+    new_id,
+    pos_event,
+    post_event,
+    put_booking,
 )
 
 
@@ -18,13 +25,31 @@ async def booking_life(rms: httpx.AsyncClient, mozrest: httpx.AsyncClient, venue
     await put_booking(rms, venue_id, booking)
     await post_event(mozrest, pos_event(venue_id, "c1", booking))
     await post_event(mozrest, pos_event(venue_id, "c2", booking, openedAt=1719599500, updatedAt=1719599500))
-    await post_event(mozrest, pos_event(venue_id, "c2", booking, type="void", status="VOID",
-                                        openedAt=1719599500, updatedAt=1719599600, voidedAt=1719599600))
+    await post_event(
+        mozrest,
+        pos_event(
+            venue_id,
+            "c2",
+            booking,
+            type="void",
+            status="VOID",
+            openedAt=1719599500,
+            updatedAt=1719599600,
+            voidedAt=1719599600,
+        ),
+    )
     await put_booking(rms, venue_id, booking, tables=[TABLE_A, TABLE_B])
-    await post_event(mozrest, pos_event(venue_id, "c1", booking, type="update", status="CLOSE",
-                                        updatedAt=1719603000, closedAt=1719603000))
-    await booking_when(rms, venue_id, booking, lambda b: b["sync"]["state"] == "synced"
-                       and [c["status"] for c in b["checks"]] == ["CLOSE", "VOID"], timeout=30)
+    await post_event(
+        mozrest,
+        pos_event(venue_id, "c1", booking, type="update", status="CLOSE", updatedAt=1719603000, closedAt=1719603000),
+    )
+    await booking_when(
+        rms,
+        venue_id,
+        booking,
+        lambda b: b["sync"]["state"] == "synced" and [c["status"] for c in b["checks"]] == ["CLOSE", "VOID"],
+        timeout=30,
+    )
     return [f"booking:{venue_id}:{booking}"]
 
 

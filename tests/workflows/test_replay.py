@@ -61,7 +61,10 @@ async def test_recorded_histories_replay() -> None:
 
 
 async def test_fresh_histories_replay(
-    rms: httpx.AsyncClient, mozrest: httpx.AsyncClient, fake_mozrest: FakeMozrest, temporal_client: Client,
+    rms: httpx.AsyncClient,
+    mozrest: httpx.AsyncClient,
+    fake_mozrest: FakeMozrest,
+    temporal_client: Client,
     worker: WorkerRunner,
 ) -> None:
     workflow_ids = [w for ids in (await _run_scenarios(rms, mozrest, fake_mozrest)).values() for w in ids]
