@@ -37,7 +37,7 @@ def _role_of(settings: Settings, token: str) -> Role | None:
 _bearer = HTTPBearer(auto_error=False, description="MOZREST_WEBHOOK_TOKEN or RMS_API_TOKEN")
 
 
-def authenticate(
+async def authenticate(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Role:
     token = credentials.credentials.strip() if credentials is not None else ""
@@ -52,7 +52,7 @@ def authenticate(
 def require(*allowed: Role):
     """A dependency that admits only the given roles: 401 for no/unknown token, 403 for another role's."""
 
-    def check(role: Annotated[Role, Depends(authenticate)]) -> Role:
+    async def check(role: Annotated[Role, Depends(authenticate)]) -> Role:
         if role not in allowed:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"this endpoint is not for the {role.value} token")
         return role

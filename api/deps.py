@@ -19,11 +19,12 @@ async def _connection(request: Request) -> AsyncIterator[AsyncConnection]:
         yield conn
 
 
-def _temporal(request: Request) -> Client:
+# async: FastAPI runs a plain `def` dependency in a thread pool, which costs more than the lookup itself.
+async def _temporal(request: Request) -> Client:
     return request.app.state.temporal
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

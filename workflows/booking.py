@@ -29,7 +29,8 @@ with workflow.unsafe.imports_passed_through():
         SyncPolicy,
         booking_workflow_id,
     )
-    from workflows.booking_sync import DB_RETRY, MozrestSyncer
+    from workflows.booking_sync import MozrestSyncer
+    from workflows.db_step import run_db_step
     from workflows.search import BOOKING_ID, CHECK_NUMBERS, VENUE_ID
     from workflows.summaries import describe_batch
 
@@ -133,13 +134,11 @@ class BookingWorkflow:
 
     async def _apply(self, inp: BookingWorkflowInput) -> bool:
         batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-        result: ApplyBookingResult = await workflow.execute_activity(
+        result = await run_db_step(
             "apply_booking_messages",
             ApplyBookingInput(venue_id=inp.venue_id, booking_id=inp.booking_id, messages=batch),
-            result_type=ApplyBookingResult,
-            start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=DB_RETRY,
-            summary=describe_batch(batch),
+            ApplyBookingResult,
+            describe_batch(batch),
         )
         if result.check_numbers != self.check_numbers:
             self.check_numbers = result.check_numbers
@@ -148,13 +147,13 @@ class BookingWorkflow:
         self.sync.observe(result.sync)
         self._show_details()
         if result.notify:
-            await workflow.execute_activity(
+            await run_db_step(
                 "notify_bookings",
                 NotifyInput(
                     venue_id=inp.venue_id, booking_ids=result.notify, reason=f"check moved from {inp.booking_id}"
                 ),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=DB_RETRY,
-                summary=f"tell bookings {', '.join(result.notify)} their checks changed",
+                None,
+                f"tell bookings {', '.join(result.notify)} their checks changed",
+                timeout_seconds=30,
             )
         return result.finished

@@ -16,13 +16,13 @@ from temporalio.exceptions import ActivityError, ApplicationError, TimeoutError
 
 with workflow.unsafe.imports_passed_through():
     from domain.messages import BookingWorkflowInput, MarkFailedInput, PushInput, PushResult, SyncInfo
+    from workflows.db_step import run_db_step
     from workflows.search import SYNC_STATUS
 
 # Backoff is computed by the activity (jitter, Retry-After); these bound what Temporal does without a hint.
 PUSH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=5)
 )
-DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
 class MozrestSyncer:
@@ -101,12 +101,12 @@ class MozrestSyncer:
             isinstance(cause, ApplicationError) and cause.type == "MozrestUnavailable"
         )
         reason = "gave up after transient failures" if transient else "push failed"
-        await workflow.execute_activity(
+        await run_db_step(
             "mark_sync_failed",
             MarkFailedInput(venue_id=self.inp.venue_id, booking_id=self.inp.booking_id, error=reason),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=DB_RETRY,
-            summary=f"mark sync failed: {reason}",
+            None,
+            f"mark sync failed: {reason}",
+            timeout_seconds=30,
         )
         return "failed"
 

@@ -21,7 +21,8 @@ with workflow.unsafe.imports_passed_through():
         UnlinkedChecksInput,
         unlinked_checks_workflow_id,
     )
-    from workflows.booking import DB_RETRY, MAX_BATCH
+    from workflows.booking import MAX_BATCH
+    from workflows.db_step import run_db_step
     from workflows.search import VENUE_ID
     from workflows.summaries import describe_batch
 
@@ -65,19 +66,17 @@ class UnlinkedChecksWorkflow:
 
     async def _apply(self, venue_id: str) -> None:
         batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-        result: ApplyUnlinkedResult = await workflow.execute_activity(
+        result = await run_db_step(
             "apply_unlinked_events",
             ApplyUnlinkedInput(venue_id=venue_id, messages=batch),
-            result_type=ApplyUnlinkedResult,
-            start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=DB_RETRY,
-            summary=describe_batch(batch),
+            ApplyUnlinkedResult,
+            describe_batch(batch),
         )
         if result.notify:
-            await workflow.execute_activity(
+            await run_db_step(
                 "notify_bookings",
                 NotifyInput(venue_id=venue_id, booking_ids=result.notify, reason="POS event of a linked check"),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=DB_RETRY,
-                summary=f"tell bookings {', '.join(result.notify)} their checks changed",
+                None,
+                f"tell bookings {', '.join(result.notify)} their checks changed",
+                timeout_seconds=30,
             )

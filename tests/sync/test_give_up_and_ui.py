@@ -56,9 +56,9 @@ async def test_operator_sees_sync_status_and_readable_summaries(
     async def summaries() -> list[str]:
         found = []
         async for event in handle.fetch_history_events():
-            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED and event.user_metadata.HasField(
-                "summary"
-            ):
+            # Activities, and local activities (recorded as markers), both carry their summary.
+            scheduled = (EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_MARKER_RECORDED)
+            if event.event_type in scheduled and event.user_metadata.HasField("summary"):
                 found.append(
                     temporal_client.data_converter.payload_converter.from_payload(event.user_metadata.summary, str)
                 )
