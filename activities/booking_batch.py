@@ -108,7 +108,7 @@ async def _apply_one(
 ) -> tuple[set[str], bool]:
     """Returns (bookings touched, whether the booking's placement changed so matching must run)."""
     if isinstance(msg, PosEventMessage):
-        return await apply_pos_event(conn, msg, window), False
+        return await apply_pos_event(conn, msg, window, ensured_booking=inp.booking_id), False
     if isinstance(msg, RmsRevisionMessage):
         if await history.already_recorded(conn, msg.delivery_id) is not None:
             return set(), False
@@ -124,7 +124,9 @@ async def apply_booking_batch(
     booking = await bookings.ensure_and_lock(conn, inp.venue_id, inp.booking_id)
     numbers = [m.event.check_number for m in inp.messages if isinstance(m, PosEventMessage)]
     numbers += [m.check_number for m in inp.messages if isinstance(m, LinkMessage)]
-    if not isolate:  # isolated, a refused check number must fail inside its own savepoint, not here
+    # Several checks: lock them up front in a stable order (no deadlocks). One is locked where it is read.
+    # Isolated, a refused check number must fail inside its own savepoint, not here.
+    if len(set(numbers)) > 1 and not isolate:
         await checks.lock_many(conn, inp.venue_id, numbers)
     touched: set[str] = set()
     rematch_key: str | None = None
@@ -147,5 +149,7 @@ async def apply_booking_batch(
         status=booking.status,
         finished=booking.status in TERMINAL_STATUSES and all(s in ("CLOSE", "VOID") for _, s, _ in linked),
         notify=sorted(touched - {inp.booking_id}),
-        sync=await sync_repo.refresh_version(conn, inp.venue_id, inp.booking_id),
+        sync=await sync_repo.refresh_version(
+            conn, inp.venue_id, inp.booking_id, [n for n, status, _ in linked if status != "VOID"]
+        ),
     )

@@ -88,11 +88,14 @@ async def find_home(
     return (found, "table_match") if found else None
 
 
-async def apply_pos_event(conn: AsyncConnection, message: PosEventMessage, window: Window) -> set[str]:
+async def apply_pos_event(
+    conn: AsyncConnection, message: PosEventMessage, window: Window, *, ensured_booking: str | None = None
+) -> set[str]:
     """Apply one delivery to its check (state by POS order; link by bookingId, RMS claim or table match).
 
     Returns the bookings whose checks or totals it touched. A delivery seen before is a no-op that returns
-    what it touched the first time, so an activity retry notifies the same bookings.
+    what it touched the first time, so an activity retry notifies the same bookings. `ensured_booking`: a booking
+    row the caller already holds (no need to create it again).
     """
     event = message.event
     venue_id = event.venue_id
@@ -100,17 +103,20 @@ async def apply_pos_event(conn: AsyncConnection, message: PosEventMessage, windo
     if prior is not None:
         return set(prior)
     rank = rank_of(event)
-    current = await checks.get(conn, venue_id, event.check_number, lock=True)
-    outcome = classify(current.rank if current else None, rank)
-    if outcome == "applied" and not await checks.write_state(conn, event, rank):
-        # The check did not exist when we looked, and a concurrent transaction created it with a newer state.
-        current = await checks.get(conn, venue_id, event.check_number, lock=True)
-        outcome = classify(current.rank if current else None, rank)
     row = await checks.get(conn, venue_id, event.check_number, lock=True)
+    outcome = classify(row.rank if row else None, rank)
+    if outcome == "applied":
+        written = await checks.write_state(conn, event, rank)
+        if written is None:
+            # The check did not exist when we looked, and a concurrent transaction created it with a newer state.
+            row = await checks.get(conn, venue_id, event.check_number, lock=True)
+            outcome = classify(row.rank if row else None, rank)
+        else:
+            row = written
     if row is None:  # a stale event for a check we have never seen cannot happen: the first event applies
         raise RuntimeError("check row missing after apply")
     old = row.booking_id
-    if event.booking_id is not None:
+    if event.booking_id is not None and event.booking_id != ensured_booking:
         await bookings.ensure(conn, venue_id, event.booking_id)
     if (
         event.booking_id

@@ -61,7 +61,7 @@ class MozrestPush:
     async def push_booking_to_mozrest(self, inp: PushInput) -> PushResult:
         attempt = activity.info().attempt
         async with self.pool.connection() as conn:
-            payload, _ = await sync_repo.current_payload(conn, inp.venue_id, inp.booking_id)
+            payload = (await sync_repo.payload_now(conn, inp.venue_id, inp.booking_id)).payload
             state = await sync_repo.push_state(conn, inp.venue_id, inp.booking_id)
         if payload is None or not state.required:
             return PushResult(outcome="not_required", accepted_hash=state.accepted_hash, version=state.version)
@@ -136,7 +136,7 @@ class MozrestPush:
     @activity.defn
     async def mark_sync_failed(self, inp: MarkFailedInput) -> None:
         async with self.pool.connection() as conn:
-            payload, _ = await sync_repo.current_payload(conn, inp.venue_id, inp.booking_id)
+            payload = (await sync_repo.payload_now(conn, inp.venue_id, inp.booking_id)).payload
             await sync_repo.mark_failed(
                 conn, inp.venue_id, inp.booking_id, payload_hash(payload) if payload else None, inp.error
             )

@@ -51,7 +51,15 @@ class BookingRow:
 
 async def ensure_and_lock(conn: AsyncConnection, venue_id: str, booking_id: str) -> BookingRow:
     """The booking row (created empty if only the POS has mentioned it), locked for this transaction."""
-    await ensure(conn, venue_id, booking_id)
+    row = await _lock(conn, venue_id, booking_id)
+    if row is None:  # first mention: create it, then lock it (one statement in the common case)
+        await ensure(conn, venue_id, booking_id)
+        row = await _lock(conn, venue_id, booking_id)
+    assert row is not None
+    return row
+
+
+async def _lock(conn: AsyncConnection, venue_id: str, booking_id: str) -> BookingRow | None:
     async with conn.cursor(row_factory=class_row(BookingRow)) as cur:
         await cur.execute(
             """SELECT booking_id, party_size, status, tables, date, prepayment, contact, notes, rms_checks,
@@ -59,9 +67,7 @@ async def ensure_and_lock(conn: AsyncConnection, venue_id: str, booking_id: str)
                FROM bookings WHERE venue_id = %(venue_id)s AND booking_id = %(booking_id)s FOR UPDATE""",
             {"venue_id": venue_id, "booking_id": booking_id},
         )
-        row = await cur.fetchone()
-    assert row is not None
-    return row
+        return await cur.fetchone()
 
 
 async def ensure(conn: AsyncConnection, venue_id: str, booking_id: str) -> None:

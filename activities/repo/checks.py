@@ -71,54 +71,57 @@ async def get(conn: AsyncConnection, venue_id: str, check_number: str, *, lock: 
         return await cur.fetchone()
 
 
-async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -> bool:
+async def write_state(conn: AsyncConnection, event: PosOrderEvent, rank: Rank) -> CheckRow | None:
     """Insert or overwrite the check's POS state from an event already judged newer. Links are untouched.
 
     The overwrite is guarded by the rank too: a check first seen by two transactions at once (its row did not
-    exist, so neither could lock it) keeps the newer state. False when the row already held an equal or newer one."""
+    exist, so neither could lock it) keeps the newer state. Returns the row written (links included), or None when
+    the row already held an equal or newer state."""
     c = event.commercials
-    cur = await conn.execute(
-        """INSERT INTO checks (venue_id, check_number, status, party_size, tables, date, opened_at, updated_at,
-                               closed_at, voided_at, total_amount, tax, tip, discount, prepayment, payment_type,
-                               items, item_count, rank_void, rank_fingerprint)
-           VALUES (%(venue_id)s, %(check_number)s, %(status)s, %(party_size)s, %(tables)s, %(date)s, %(opened_at)s,
-                   %(updated_at)s, %(closed_at)s, %(voided_at)s, %(total_amount)s, %(tax)s, %(tip)s, %(discount)s,
-                   %(prepayment)s, %(payment_type)s, %(items)s, %(item_count)s, %(rank_void)s, %(fingerprint)s)
-           ON CONFLICT (venue_id, check_number) DO UPDATE SET
-               status = EXCLUDED.status, party_size = EXCLUDED.party_size, tables = EXCLUDED.tables,
-               date = EXCLUDED.date, opened_at = EXCLUDED.opened_at, updated_at = EXCLUDED.updated_at,
-               closed_at = EXCLUDED.closed_at, voided_at = EXCLUDED.voided_at,
-               total_amount = EXCLUDED.total_amount, tax = EXCLUDED.tax, tip = EXCLUDED.tip,
-               discount = EXCLUDED.discount, prepayment = EXCLUDED.prepayment,
-               payment_type = EXCLUDED.payment_type, items = EXCLUDED.items, item_count = EXCLUDED.item_count,
-               rank_void = EXCLUDED.rank_void, rank_fingerprint = EXCLUDED.rank_fingerprint
-           WHERE (checks.updated_at, checks.rank_void, checks.rank_fingerprint COLLATE "C")
-               < (EXCLUDED.updated_at, EXCLUDED.rank_void, EXCLUDED.rank_fingerprint COLLATE "C")
-           RETURNING true""",
-        {
-            "venue_id": event.venue_id,
-            "check_number": event.check_number,
-            "status": "VOID" if event.is_void else event.status,
-            "party_size": event.party_size,
-            "tables": event.tables,
-            "date": event.date,
-            "opened_at": event.opened_at,
-            "updated_at": event.updated_at,
-            "closed_at": event.closed_at,
-            "voided_at": event.voided_at,
-            "total_amount": c.total_amount,
-            "tax": c.tax,
-            "tip": c.tip,
-            "discount": c.discount,
-            "prepayment": c.prepayment,
-            "payment_type": c.payment_type,
-            "items": Jsonb([i.model_dump(mode="json", by_alias=True) for i in event.items]),
-            "item_count": sum(i.quantity for i in event.items),
-            "rank_void": rank.is_void,
-            "fingerprint": rank.fingerprint,
-        },
-    )
-    return await cur.fetchone() is not None
+    async with conn.cursor(row_factory=class_row(CheckRow)) as cur:
+        await cur.execute(
+            """INSERT INTO checks (venue_id, check_number, status, party_size, tables, date, opened_at, updated_at,
+                                   closed_at, voided_at, total_amount, tax, tip, discount, prepayment, payment_type,
+                                   items, item_count, rank_void, rank_fingerprint)
+               VALUES (%(venue_id)s, %(check_number)s, %(status)s, %(party_size)s, %(tables)s, %(date)s, %(opened_at)s,
+                       %(updated_at)s, %(closed_at)s, %(voided_at)s, %(total_amount)s, %(tax)s, %(tip)s, %(discount)s,
+                       %(prepayment)s, %(payment_type)s, %(items)s, %(item_count)s, %(rank_void)s, %(fingerprint)s)
+               ON CONFLICT (venue_id, check_number) DO UPDATE SET
+                   status = EXCLUDED.status, party_size = EXCLUDED.party_size, tables = EXCLUDED.tables,
+                   date = EXCLUDED.date, opened_at = EXCLUDED.opened_at, updated_at = EXCLUDED.updated_at,
+                   closed_at = EXCLUDED.closed_at, voided_at = EXCLUDED.voided_at,
+                   total_amount = EXCLUDED.total_amount, tax = EXCLUDED.tax, tip = EXCLUDED.tip,
+                   discount = EXCLUDED.discount, prepayment = EXCLUDED.prepayment,
+                   payment_type = EXCLUDED.payment_type, items = EXCLUDED.items, item_count = EXCLUDED.item_count,
+                   rank_void = EXCLUDED.rank_void, rank_fingerprint = EXCLUDED.rank_fingerprint
+               WHERE (checks.updated_at, checks.rank_void, checks.rank_fingerprint COLLATE "C")
+                   < (EXCLUDED.updated_at, EXCLUDED.rank_void, EXCLUDED.rank_fingerprint COLLATE "C")
+               RETURNING """
+            + _COLUMNS,
+            {
+                "venue_id": event.venue_id,
+                "check_number": event.check_number,
+                "status": "VOID" if event.is_void else event.status,
+                "party_size": event.party_size,
+                "tables": event.tables,
+                "date": event.date,
+                "opened_at": event.opened_at,
+                "updated_at": event.updated_at,
+                "closed_at": event.closed_at,
+                "voided_at": event.voided_at,
+                "total_amount": c.total_amount,
+                "tax": c.tax,
+                "tip": c.tip,
+                "discount": c.discount,
+                "prepayment": c.prepayment,
+                "payment_type": c.payment_type,
+                "items": Jsonb([i.model_dump(mode="json", by_alias=True) for i in event.items]),
+                "item_count": sum(i.quantity for i in event.items),
+                "rank_void": rank.is_void,
+                "fingerprint": rank.fingerprint,
+            },
+        )
+        return await cur.fetchone()
 
 
 async def set_link(

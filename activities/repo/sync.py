@@ -14,52 +14,65 @@ from domain.messages import SyncInfo
 from domain.payload import build_payload, payload_hash, sync_required
 
 
-async def current_payload(conn: AsyncConnection, venue_id: str, booking_id: str) -> tuple[dict[str, Any] | None, int]:
-    """The payload we would send now (None while only the POS knows the booking), and live linked checks."""
+@dataclass
+class PayloadNow:
+    payload: dict[str, Any] | None  # None while only the POS knows the booking
+    live_checks: int
+    sync_required: bool  # as stored
+    payload_hash: str | None  # as stored: the hash of the last version
+    sync_version: int
+
+
+async def payload_now(
+    conn: AsyncConnection, venue_id: str, booking_id: str, live_checks: list[str] | None = None
+) -> PayloadNow:
+    """The payload we would send now. `live_checks`: the linked non-voided check numbers in payload order, when
+    the caller has just read them (saves a query)."""
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
-            """SELECT party_size, status, tables, date, prepayment, contact, notes, rms_revision_id
+            """SELECT party_size, status, tables, date, prepayment, contact, notes, rms_revision_id,
+                      sync_required, payload_hash, sync_version
                FROM bookings WHERE venue_id = %(v)s AND booking_id = %(b)s""",
             {"v": venue_id, "b": booking_id},
         )
         b = await cur.fetchone()
-        await cur.execute(
-            """SELECT check_number FROM checks WHERE venue_id = %(v)s AND booking_id = %(b)s AND status <> 'VOID'
-               ORDER BY opened_at NULLS LAST, check_number""",
-            {"v": venue_id, "b": booking_id},
+        if live_checks is None:
+            await cur.execute(
+                """SELECT check_number FROM checks
+                   WHERE venue_id = %(v)s AND booking_id = %(b)s AND status <> 'VOID'
+                   ORDER BY opened_at NULLS LAST, check_number""",
+                {"v": venue_id, "b": booking_id},
+            )
+            live_checks = [r["check_number"] for r in await cur.fetchall()]
+    if b is None:
+        return PayloadNow(None, len(live_checks), False, None, 0)
+    payload = None
+    if b["rms_revision_id"] is not None:
+        payload = build_payload(
+            venue_id,
+            booking_id,
+            party_size=b["party_size"],
+            status=b["status"],
+            tables=b["tables"] or [],
+            date=b["date"],
+            prepayment=b["prepayment"],
+            contact=b["contact"],
+            notes=b["notes"],
+            checks=live_checks,
         )
-        checks = [r["check_number"] for r in await cur.fetchall()]
-    if b is None or b["rms_revision_id"] is None:
-        return None, len(checks)
-    payload = build_payload(
-        venue_id,
-        booking_id,
-        party_size=b["party_size"],
-        status=b["status"],
-        tables=b["tables"] or [],
-        date=b["date"],
-        prepayment=b["prepayment"],
-        contact=b["contact"],
-        notes=b["notes"],
-        checks=checks,
-    )
-    return payload, len(checks)
+    return PayloadNow(payload, len(live_checks), b["sync_required"], b["payload_hash"], b["sync_version"])
 
 
-async def refresh_version(conn: AsyncConnection, venue_id: str, booking_id: str) -> SyncInfo:
+async def refresh_version(conn: AsyncConnection, venue_id: str, booking_id: str, live_checks: list[str]) -> SyncInfo:
     """After a batch: bump the payload version if what we would send changed; decide if it must be sent."""
-    payload, live_checks = await current_payload(conn, venue_id, booking_id)
-    cur = await conn.execute(
-        "SELECT sync_required, payload_hash, sync_version FROM bookings WHERE venue_id = %(v)s AND booking_id = %(b)s",
-        {"v": venue_id, "b": booking_id},
-    )
-    row = await cur.fetchone()
-    assert row is not None
-    already, old_hash, version = row
+    now = await payload_now(conn, venue_id, booking_id, live_checks)
+    payload, version = now.payload, now.sync_version
     new_hash = payload_hash(payload) if payload is not None else None
-    required = sync_required(already, payload is not None, payload["status"] if payload else None, live_checks)
-    if new_hash != old_hash or required != already:
-        version += 1 if new_hash != old_hash else 0
+    required = sync_required(
+        now.sync_required, payload is not None, payload["status"] if payload else None, now.live_checks
+    )
+    if new_hash != now.payload_hash or required != now.sync_required:
+        version += 1 if new_hash != now.payload_hash else 0
         await conn.execute(
             """UPDATE bookings SET sync_required = %(r)s, payload_hash = %(h)s, sync_version = %(n)s
                WHERE venue_id = %(v)s AND booking_id = %(b)s""",
