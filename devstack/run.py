@@ -19,6 +19,7 @@ import httpx
 from activities.repo.migrations import apply_migrations
 from config import Settings
 from devstack.embedded_pg import EmbeddedPostgres, free_port
+from devstack.processes import stop_process
 from devstack.temporal_server import TemporalDevServer
 from temporal_client import wait_until_ready
 
@@ -104,14 +105,7 @@ class Stack:
         )
 
     def stop_child(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
-        proc = self.children[name]
-        if proc.poll() is None:
-            proc.send_signal(sig)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(self.children[name], sig, timeout)
 
     def restart_child(self, name: str) -> None:
         self.spawn(name, self.commands[name])

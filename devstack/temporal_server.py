@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from devstack.processes import stop_process
+
 SEARCH_ATTRIBUTES = {
     "VenueId": "Keyword",
     "BookingId": "Keyword",
@@ -106,14 +108,7 @@ class TemporalDevServer:
                 time.sleep(0.1)
 
     def stop(self, timeout: float = 30) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, signal.SIGINT, timeout)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -12,37 +12,9 @@ import httpx
 import pytest
 
 from devstack.embedded_pg import free_port
+from devstack.processes import alive, descendants
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _children_of(pid: int) -> set[int]:
-    """Every live descendant of pid (walks /proc; the runner starts its children in their own sessions)."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = [pid]
-    while frontier:
-        current = frontier.pop()
-        for child, parent in parents.items():
-            if parent == current and child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _wait_for_banner(proc: subprocess.Popen[str], log: Path, timeout: float = 120) -> str:
@@ -85,7 +57,7 @@ def test_make_dev_runs_serves_tables_and_stops_cleanly(tmp_path: Path) -> None:
         assert f"http://127.0.0.1:{api_port}/docs" in banner
         assert f"http://127.0.0.1:{ui_port}" in banner
         assert "Bearer runner-rms-token" in banner and "Bearer runner-mozrest-token" in banner
-        started = _children_of(proc.pid)
+        started = descendants(proc.pid)
         assert len(started) >= 5  # python runner, postgres, temporal, worker, api (and the fake Mozrest)
 
         api = f"http://127.0.0.1:{api_port}"
@@ -105,7 +77,7 @@ def test_make_dev_runs_serves_tables_and_stops_cleanly(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             raise
-    leftovers = [pid for pid in started if _alive(pid)]
+    leftovers = [pid for pid in started if alive(pid)]
     assert leftovers == [], f"still running after Ctrl-C: {leftovers}\n{log.read_text()}"
     assert "[dev] stopped" in log.read_text()
     assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()  # data kept for the next `make dev`
