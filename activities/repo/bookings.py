@@ -12,6 +12,7 @@ from psycopg.types.json import Jsonb
 
 from activities.repo import sync as sync_repo
 from domain.booking import BookingIn, BookingView, CheckView, Totals
+from domain.pos import Commercials
 
 
 async def insert_revision(conn: AsyncConnection, venue_id: str, booking_id: str, booking: BookingIn) -> int:
@@ -127,6 +128,9 @@ async def exists(conn: AsyncConnection, venue_id: str, booking_id: str) -> bool:
     return await cur.fetchone() is not None
 
 
+MONEY_COLUMNS = ("total_amount", "tax", "tip", "discount", "prepayment")
+
+
 async def read_view(conn: AsyncConnection, venue_id: str, booking_id: str) -> BookingView | None:
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
@@ -153,24 +157,14 @@ async def read_view(conn: AsyncConnection, venue_id: str, booking_id: str) -> Bo
             voided_at=c["voided_at"],
             items=c["items"],
             link_source=c["link_source"],
-            commercials={
-                "totalAmount": c["total_amount"],
-                "tax": c["tax"],
-                "tip": c["tip"],
-                "discount": c["discount"],
-                "prepayment": c["prepayment"],
-                "paymentType": c["payment_type"],
-            },
+            commercials=Commercials(**{f: c[f] for f in MONEY_COLUMNS}, payment_type=c["payment_type"]),
         )
         for c in checks
     ]
     live = [c for c in checks if c["status"] != "VOID"]
+    # Exact sums over the non-voided checks (NUMERIC in, Decimal out).
     totals = Totals(
-        total_amount=sum((c["total_amount"] for c in live), Decimal(0)),
-        tax=sum((c["tax"] for c in live), Decimal(0)),
-        tip=sum((c["tip"] for c in live), Decimal(0)),
-        discount=sum((c["discount"] for c in live), Decimal(0)),
-        prepayment=sum((c["prepayment"] for c in live), Decimal(0)),
+        **{f: sum((c[f] for c in live), Decimal(0)) for f in MONEY_COLUMNS},
         item_count=sum(c["item_count"] for c in live),
         check_count=len(live),
     )

@@ -58,7 +58,10 @@ async def for_booking(conn: AsyncConnection, venue_id: str, booking_id: str) -> 
         await cur.execute(
             """SELECT at, kind, outcome, summary, check_number, payload FROM (
                    SELECT at, id, 0 AS source, kind, outcome, summary, check_number, payload FROM history
-                   WHERE venue_id = %(v)s AND booking_id = %(b)s
+                   WHERE venue_id = %(v)s AND (booking_id = %(b)s
+                         -- a check matched later: the events it received while no booking held it
+                         OR (booking_id IS NULL AND kind = 'pos_event' AND check_number IN (
+                             SELECT check_number FROM checks WHERE venue_id = %(v)s AND booking_id = %(b)s)))
                    UNION ALL
                    -- outbound attempts: the exact body sent, the answer, the time it took
                    SELECT at, id, 1, 'sync_attempt', outcome,
