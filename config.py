@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # A finished booking's workflow lingers this long for late POS events before it completes.
     booking_idle_grace_seconds: int = Field(7200, ge=0)
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # Signal-with-starts in flight at once; past that the API answers 503 + Retry-After (load shedding).
+    max_inflight_signals: int = Field(256, ge=0)
 
     # Outbound sync to Mozrest.
     sync_debounce_ms: int = Field(500, ge=0, le=60_000)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from activities.repo.pool import open_pool
 from api.auth import AUTH_RESPONSES
 from api.body_limit import BodyLimitMiddleware
+from api.dispatch import Dispatcher
 from api.errors import install_error_handlers
 from api.routes import bookings, checks, health, pos_orders, sync, venues
 from config import Settings, get_settings
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = await open_pool(settings.database_url or "", wait=False)
         app.state.pool = pool
         app.state.temporal = await connect_temporal(settings, lazy=True)
+        app.state.dispatcher = Dispatcher(app.state.temporal, settings)
         try:
             yield
         finally:

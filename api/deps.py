@@ -1,4 +1,4 @@
-"""Annotated dependencies: a pooled connection (one transaction per request) and the Temporal client."""
+"""Annotated dependencies: a pooled connection (one transaction per request) and the workflow dispatcher."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from psycopg import AsyncConnection
-from temporalio.client import Client
 
-from config import Settings
+from api.dispatch import Dispatcher
 
 
 async def _connection(request: Request) -> AsyncIterator[AsyncConnection]:
@@ -20,14 +19,9 @@ async def _connection(request: Request) -> AsyncIterator[AsyncConnection]:
 
 
 # async: FastAPI runs a plain `def` dependency in a thread pool, which costs more than the lookup itself.
-async def _temporal(request: Request) -> Client:
-    return request.app.state.temporal
-
-
-async def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+async def _dispatcher(request: Request) -> Dispatcher:
+    return request.app.state.dispatcher
 
 
 Conn = Annotated[AsyncConnection, Depends(_connection, scope="function")]
-Temporal = Annotated[Client, Depends(_temporal)]
-AppSettings = Annotated[Settings, Depends(_settings)]
+Dispatch = Annotated[Dispatcher, Depends(_dispatcher)]

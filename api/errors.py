@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.dispatch import Overloaded
+
 log = logging.getLogger("api")
 
 _TEMPORAL_OUTAGE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
@@ -46,6 +48,12 @@ async def _temporal_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
+async def _overloaded(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        {"detail": "too many requests in flight, retry shortly"}, status_code=503, headers={"Retry-After": "1"}
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled %s on %s %r", type(exc).__name__, request.method, request.url.path, exc_info=exc)
     return JSONResponse({"detail": "internal error"}, status_code=500)
@@ -56,4 +64,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(psycopg.OperationalError, _database_down)
     app.add_exception_handler(PoolTimeout, _database_down)
     app.add_exception_handler(RPCError, _temporal_error)
+    app.add_exception_handler(Overloaded, _overloaded)
     app.add_exception_handler(Exception, _unexpected)

@@ -11,9 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from activities.repo import bookings as repo
 from activities.repo import history as history_repo
 from activities.repo import venues as venues_repo
-from api import dispatch
 from api.auth import RmsAuth
-from api.deps import AppSettings, Conn, Temporal
+from api.deps import Conn, Dispatch
 from api.exact_json import body_schema, exact_body
 from api.params import BookingId, VenueId
 from api.venue_guard import require_venue
@@ -38,8 +37,7 @@ async def put_booking(
     booking_id: BookingId,
     booking: Annotated[BookingIn, Depends(exact_body(BookingIn))],
     request: Request,
-    temporal: Temporal,
-    settings: AppSettings,
+    dispatcher: Dispatch,
 ) -> Accepted:
     """The booking as the RMS knows it now. Every booking comes in this way; sending it again unchanged is a no-op."""
     await require_venue(request, venue_id)
@@ -60,7 +58,7 @@ async def put_booking(
             )
         revision_id = await repo.insert_revision(conn, venue_id, booking_id, booking)
     message = RmsRevisionMessage(delivery_id=f"rms-revision:{revision_id}:{uuid.uuid4()}", revision_id=revision_id)
-    workflow_id = await dispatch.to_booking(temporal, settings, venue_id, booking_id, "rms_booking", message)
+    workflow_id = await dispatcher.to_booking(venue_id, booking_id, "rms_booking", message)
     return Accepted(workflow_id=workflow_id)
 
 

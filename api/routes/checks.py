@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from activities.repo import bookings as bookings_repo
 from activities.repo import checks as repo
-from api import dispatch
 from api.auth import RmsAuth
-from api.deps import AppSettings, Conn, Temporal
+from api.deps import Conn, Dispatch
 from api.exact_json import body_schema, exact_body
 from api.params import CheckNumber, VenueId
 from api.venue_guard import require_venue
@@ -54,8 +53,7 @@ async def link_check(
     body: Annotated[ManualLink, Depends(exact_body(ManualLink))],
     request: Request,
     conn: Conn,
-    temporal: Temporal,
-    settings: AppSettings,
+    dispatcher: Dispatch,
 ) -> Accepted:
     """Link a check to a booking by hand. Automatic matching never undoes a manual link."""
     await require_venue(request, venue_id)
@@ -63,7 +61,7 @@ async def link_check(
     if not await bookings_repo.exists(conn, venue_id, body.booking_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown booking {body.booking_id!r} at venue {venue_id!r}")
     message = LinkMessage(delivery_id=f"link:{uuid.uuid4()}", check_number=check_number, action="link")
-    workflow_id = await dispatch.to_booking(temporal, settings, venue_id, body.booking_id, "link_check", message)
+    workflow_id = await dispatcher.to_booking(venue_id, body.booking_id, "link_check", message)
     return Accepted(workflow_id=workflow_id)
 
 
@@ -79,8 +77,7 @@ async def unlink_check(
     check_number: CheckNumber,
     request: Request,
     conn: Conn,
-    temporal: Temporal,
-    settings: AppSettings,
+    dispatcher: Dispatch,
 ) -> Accepted:
     """Unlink a check by hand; table matching will not link it again on its own."""
     await require_venue(request, venue_id)
@@ -88,5 +85,5 @@ async def unlink_check(
     if row.booking_id is None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"check {check_number!r} is not linked to a booking")
     message = LinkMessage(delivery_id=f"unlink:{uuid.uuid4()}", check_number=check_number, action="unlink")
-    workflow_id = await dispatch.to_booking(temporal, settings, venue_id, row.booking_id, "link_check", message)
+    workflow_id = await dispatcher.to_booking(venue_id, row.booking_id, "link_check", message)
     return Accepted(workflow_id=workflow_id)

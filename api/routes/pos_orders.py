@@ -11,9 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 
 from activities.repo import checks as checks_repo
-from api import dispatch
 from api.auth import MozrestAuth
-from api.deps import AppSettings, Temporal
+from api.deps import Dispatch
 from api.exact_json import body_schema, exact_body
 from api.venue_guard import require_venue
 from domain.booking import Accepted
@@ -40,8 +39,7 @@ async def receive_pos_order(
     _: MozrestAuth,
     event: Annotated[PosOrderEvent, Depends(exact_body(PosOrderEvent))],
     request: Request,
-    temporal: Temporal,
-    settings: AppSettings,
+    dispatcher: Dispatch,
 ) -> Accepted:
     """A check was created, updated or voided in the POS. Routed to `booking:{venueId}:{bookingId}`; without a
     bookingId, to the booking the check is already linked to, else to the venue's unlinked-checks workflow."""
@@ -53,7 +51,7 @@ async def receive_pos_order(
             row = await checks_repo.get(conn, event.venue_id, event.check_number)
         booking_id = row.booking_id if row else None
     if booking_id is not None:
-        workflow_id = await dispatch.to_booking(temporal, settings, event.venue_id, booking_id, "pos_event", message)
+        workflow_id = await dispatcher.to_booking(event.venue_id, booking_id, "pos_event", message)
     else:
-        workflow_id = await dispatch.to_unlinked_checks(temporal, settings, event.venue_id, message)
+        workflow_id = await dispatcher.to_unlinked_checks(event.venue_id, message)
     return Accepted(workflow_id=workflow_id)

@@ -8,9 +8,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from activities.repo import bookings as bookings_repo
 from activities.repo import sync as repo
-from api import dispatch
 from api.auth import RmsAuth
-from api.deps import AppSettings, Conn, Temporal
+from api.deps import Conn, Dispatch
 from api.params import BookingId, VenueId
 from api.venue_guard import require_venue
 from domain.booking import Accepted, BookingSummary, SyncState
@@ -43,11 +42,10 @@ async def resync_booking(
     venue_id: VenueId,
     booking_id: BookingId,
     conn: Conn,
-    temporal: Temporal,
-    settings: AppSettings,
+    dispatcher: Dispatch,
 ) -> Accepted:
     """Send the booking to Mozrest again now (after a refusal, or to repair Mozrest's copy)."""
     if not await bookings_repo.exists(conn, venue_id, booking_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown booking {booking_id!r} at venue {venue_id!r}")
-    workflow_id = await dispatch.to_booking(temporal, settings, venue_id, booking_id, "resync", ResyncMessage())
+    workflow_id = await dispatcher.to_booking(venue_id, booking_id, "resync", ResyncMessage())
     return Accepted(workflow_id=workflow_id)
