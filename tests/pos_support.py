@@ -78,6 +78,14 @@ async def put_booking(rms: httpx.AsyncClient, venue_id: str, booking_id: str, **
     return r.json()["workflowId"]
 
 
+async def put_booking_applied(rms: httpx.AsyncClient, venue_id: str, booking_id: str, **overrides: Any) -> dict:
+    """PUT the booking and wait until its workflow has applied it (matching runs in that same transaction)."""
+    body = booking_body(**overrides)
+    await put_booking(rms, venue_id, booking_id, **overrides)
+    fields = ("partySize", "status", "tables", "date")
+    return await booking_when(rms, venue_id, booking_id, lambda b: all(b[f] == body[f] for f in fields))
+
+
 async def booking_when(rms: httpx.AsyncClient, venue_id: str, booking_id: str, predicate, timeout: float = 15) -> dict:
     """Poll GET booking until predicate(booking) holds; return the booking."""
 

@@ -18,18 +18,11 @@ from tests.pos_support import (
     new_id,
     pos_event,
     post_event,
-    put_booking,
+    put_booking_applied,
 )
 from tests.support import eventually
 
 OPENED = BASE_TIME
-
-
-async def put_and_wait(rms: httpx.AsyncClient, venue_id: str, booking_id: str, **fields) -> dict:
-    await put_booking(rms, venue_id, booking_id, **fields)
-    return await booking_when(
-        rms, venue_id, booking_id, lambda b: (b["status"], b["tables"]) == (fields["status"], fields["tables"])
-    )
 
 
 async def unlinked_when(rms: httpx.AsyncClient, venue_id: str, predicate) -> list[dict]:
@@ -63,7 +56,7 @@ async def test_manual_link_then_unlink_and_reseating_does_not_rematch(
 ) -> None:
     await make_venue(rms, venue_id)
     booking_id = new_id("bk")
-    await put_and_wait(rms, venue_id, booking_id, status="confirmed", tables=[TABLE_C], date=OPENED)
+    await put_booking_applied(rms, venue_id, booking_id, status="confirmed", tables=[TABLE_C], date=OPENED)
     await new_unlinked_check(mozrest, rms, venue_id)
     await link(rms, venue_id, booking_id)
 
@@ -76,8 +69,8 @@ async def test_manual_link_then_unlink_and_reseating_does_not_rematch(
     assert "manual" in next(e for e in history if e["kind"] == "link")["summary"]
 
     # Seated on the check's table, in the window: it would match, but staff unlinked it by hand.
-    await put_and_wait(rms, venue_id, booking_id, status="seated", tables=[TABLE_A], date=OPENED)
-    await put_and_wait(rms, venue_id, booking_id, status="seated", tables=[TABLE_A, TABLE_B], date=OPENED)
+    await put_booking_applied(rms, venue_id, booking_id, status="seated", tables=[TABLE_A], date=OPENED)
+    await put_booking_applied(rms, venue_id, booking_id, status="seated", tables=[TABLE_A, TABLE_B], date=OPENED)
     assert check_numbers(await booking_when(rms, venue_id, booking_id, lambda b: True)) == []
     # Nor does a later POS event of the check without a bookingId.
     await post_event(mozrest, pos_event(venue_id, "c1", None, type="update", tables=[TABLE_A], updatedAt=OPENED + 9))
@@ -92,12 +85,12 @@ async def test_table_match_never_overrides_a_manual_link(
 ) -> None:
     await make_venue(rms, venue_id)
     manual, rival = new_id("bk-manual"), new_id("bk-rival")
-    await put_and_wait(rms, venue_id, manual, status="confirmed", tables=[TABLE_C], date=OPENED - 7200)
+    await put_booking_applied(rms, venue_id, manual, status="confirmed", tables=[TABLE_C], date=OPENED - 7200)
     await new_unlinked_check(mozrest, rms, venue_id)
     await link(rms, venue_id, manual)
 
-    await put_and_wait(rms, venue_id, rival, status="seated", tables=[TABLE_A], date=OPENED)
-    await put_and_wait(rms, venue_id, rival, status="seated", tables=[TABLE_A, TABLE_B], date=OPENED)
+    await put_booking_applied(rms, venue_id, rival, status="seated", tables=[TABLE_A], date=OPENED)
+    await put_booking_applied(rms, venue_id, rival, status="seated", tables=[TABLE_A, TABLE_B], date=OPENED)
     assert check_numbers(await booking_when(rms, venue_id, rival, lambda b: True)) == []
     booking = await booking_when(rms, venue_id, manual, lambda b: True)
     assert [(c["checkNumber"], c["linkSource"]) for c in booking["checks"]] == [("c1", "manual")]
@@ -108,8 +101,8 @@ async def test_manual_link_moves_a_table_matched_check(
 ) -> None:
     await make_venue(rms, venue_id)
     matched, chosen = new_id("bk-matched"), new_id("bk-chosen")
-    await put_and_wait(rms, venue_id, matched, status="seated", tables=[TABLE_A], date=OPENED)
-    await put_and_wait(rms, venue_id, chosen, status="confirmed", tables=[TABLE_C], date=OPENED)
+    await put_booking_applied(rms, venue_id, matched, status="seated", tables=[TABLE_A], date=OPENED)
+    await put_booking_applied(rms, venue_id, chosen, status="confirmed", tables=[TABLE_C], date=OPENED)
     await post_event(mozrest, pos_event(venue_id, "c1", None, tables=[TABLE_A]))
     await booking_when(rms, venue_id, matched, lambda b: check_numbers(b) == ["c1"])
     await link(rms, venue_id, chosen)
@@ -123,7 +116,7 @@ async def test_unknown_check_or_booking_is_404_and_unlinking_an_unlinked_check_4
 ) -> None:
     await make_venue(rms, venue_id)
     booking_id = new_id("bk")
-    await put_and_wait(rms, venue_id, booking_id, status="confirmed", tables=[TABLE_C], date=OPENED)
+    await put_booking_applied(rms, venue_id, booking_id, status="confirmed", tables=[TABLE_C], date=OPENED)
     await new_unlinked_check(mozrest, rms, venue_id)
 
     r = await rms.put(f"/venue/{venue_id}/checks/nope/booking", json={"bookingId": booking_id})

@@ -20,6 +20,7 @@ from tests.pos_support import (
     pos_event,
     post_event,
     put_booking,
+    put_booking_applied,
 )
 from tests.support import eventually
 
@@ -32,13 +33,6 @@ async def unlinked_check(mozrest: httpx.AsyncClient, venue_id: str, number: str,
     assert await post_event(mozrest, event) == unlinked_checks_workflow_id(venue_id)
 
 
-async def seated(rms: httpx.AsyncClient, venue_id: str, booking_id: str, **fields) -> dict:
-    """PUT the booking and wait until its workflow has applied it (matching runs in that same transaction)."""
-    await put_booking(rms, venue_id, booking_id, **fields)
-    status = fields.get("status", "seated")
-    return await booking_when(rms, venue_id, booking_id, lambda b: (b["status"], b["date"]) == (status, fields["date"]))
-
-
 async def test_unlinked_check_waits_then_matches_a_booking_seated_later(
     rms: httpx.AsyncClient, mozrest: httpx.AsyncClient, venue_id: str
 ) -> None:
@@ -47,16 +41,20 @@ async def test_unlinked_check_waits_then_matches_a_booking_seated_later(
     await eventually(lambda: _unlinked_numbers(rms, venue_id, ["c1"]))
 
     # None of these qualify: too early, too late, not seated, no shared table.
-    too_early = await seated(rms, venue_id, new_id("bk"), tables=[TABLE_B], date=OPENED - 4 * HOUR - 1)
-    too_late = await seated(rms, venue_id, new_id("bk"), tables=[TABLE_B], date=OPENED + 30 * 60 + 1)
-    confirmed = await seated(rms, venue_id, new_id("bk"), status="confirmed", tables=[TABLE_B], date=OPENED)
-    other_table = await seated(rms, venue_id, new_id("bk"), tables=[TABLE_A], date=OPENED)
+    too_early = await put_booking_applied(rms, venue_id, new_id("bk"), tables=[TABLE_B], date=OPENED - 4 * HOUR - 1)
+    too_late = await put_booking_applied(rms, venue_id, new_id("bk"), tables=[TABLE_B], date=OPENED + 30 * 60 + 1)
+    confirmed = await put_booking_applied(
+        rms, venue_id, new_id("bk"), status="confirmed", tables=[TABLE_B], date=OPENED
+    )
+    other_table = await put_booking_applied(rms, venue_id, new_id("bk"), tables=[TABLE_A], date=OPENED)
     for booking in (too_early, too_late, confirmed, other_table):
         assert booking["checks"] == []
     assert [c["checkNumber"] for c in await list_checks(rms, venue_id, linked=False)] == ["c1"]
 
     booking_id = new_id("bk")
-    await seated(rms, venue_id, booking_id, tables=[TABLE_C, TABLE_B], date=OPENED - 4 * HOUR)  # window edge
+    await put_booking_applied(
+        rms, venue_id, booking_id, tables=[TABLE_C, TABLE_B], date=OPENED - 4 * HOUR
+    )  # window edge
     booking = await booking_when(rms, venue_id, booking_id, lambda b: check_numbers(b) == ["c1"])
     assert booking["checks"][0]["linkSource"] == "table_match"
     assert booking["totals"]["checkCount"] == 1
@@ -88,9 +86,9 @@ async def test_ambiguous_match_picks_the_booking_closest_to_opened_at(
 ) -> None:
     await make_venue(rms, venue_id)
     far, near, elsewhere = new_id("bk-far"), new_id("bk-near"), new_id("bk-else")
-    await seated(rms, venue_id, far, tables=[TABLE_A], date=OPENED - 2 * HOUR)
-    await seated(rms, venue_id, near, tables=[TABLE_A, TABLE_B], date=OPENED + 10 * 60)
-    await seated(rms, venue_id, elsewhere, tables=[TABLE_C], date=OPENED)  # closest, but another table
+    await put_booking_applied(rms, venue_id, far, tables=[TABLE_A], date=OPENED - 2 * HOUR)
+    await put_booking_applied(rms, venue_id, near, tables=[TABLE_A, TABLE_B], date=OPENED + 10 * 60)
+    await put_booking_applied(rms, venue_id, elsewhere, tables=[TABLE_C], date=OPENED)  # closest, but another table
 
     await unlinked_check(mozrest, venue_id, "c1", [TABLE_A])
     booking = await booking_when(rms, venue_id, near, lambda b: check_numbers(b) == ["c1"])
