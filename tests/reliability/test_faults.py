@@ -21,48 +21,59 @@ async def _later(seconds: float, action) -> None:  # noqa: ANN001
     await asyncio.to_thread(action)
 
 
+async def _fault_in_second_third(
+    s: ReliabilityStack,
+    venue: str,
+    expected: dict[str, Any],
+    fault,
+    recovery,
+    recover_after: float | None = None,  # noqa: ANN001
+) -> None:
+    """Send the first third, inject `fault`, send the second third while it lasts, recover, send the rest, and
+    compare with the fault-free run. With `recover_after`, recovery happens that many seconds into the second third
+    (the sender keeps retrying meanwhile); without, once the second third is accepted."""
+    await s.make_venue(venue)
+    first, second, third = _thirds(build_stream())
+    await s.run_stream(venue, first)
+    fault()
+    if recover_after is None:
+        await s.run_stream(venue, second)
+        recovery()
+    else:
+        restart = asyncio.create_task(_later(recover_after, recovery))
+        await s.run_stream(venue, second)
+        await restart
+    await s.run_stream(venue, third)
+    await s.settled(venue, expected)
+
+
 async def test_worker_killed_mid_stream(
     reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str
 ) -> None:
     s = reliability_stack
-    await s.make_venue(venue)
-    first, second, third = _thirds(build_stream())
-    await s.run_stream(venue, first)
-    s.stack.stop_child("worker", signal.SIGKILL)
-    await s.run_stream(venue, second)  # accepted: Temporal records the signals while no worker runs
-    s.stack.restart_child("worker")
-    await s.run_stream(venue, third)
-    await s.settled(venue, fault_free)
+    # Accepted while no worker runs: Temporal records the signals.
+    await _fault_in_second_third(
+        s,
+        venue,
+        fault_free,
+        lambda: s.stack.stop_child("worker", signal.SIGKILL),
+        lambda: s.stack.restart_child("worker"),
+    )
 
 
 async def test_temporal_restarted_mid_stream(
     reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str
 ) -> None:
     s = reliability_stack
-    await s.make_venue(venue)
-    first, second, third = _thirds(build_stream())
-    await s.run_stream(venue, first)
-    s.stack.temporal.stop()
-    restart = asyncio.create_task(_later(3, s.stack.temporal.start))
-    await s.run_stream(venue, second)  # 503 while Temporal is down; the sender retries
-    await restart
-    await s.run_stream(venue, third)
-    await s.settled(venue, fault_free)
+    # 503 while Temporal is down; the sender retries.
+    await _fault_in_second_third(s, venue, fault_free, s.stack.temporal.stop, s.stack.temporal.start, recover_after=3)
 
 
 async def test_postgres_restarted_mid_stream(
     reliability_stack: ReliabilityStack, fault_free: dict[str, Any], venue: str
 ) -> None:
     s = reliability_stack
-    await s.make_venue(venue)
-    first, second, third = _thirds(build_stream())
-    await s.run_stream(venue, first)
-    s.stack.postgres.stop()
-    restart = asyncio.create_task(_later(3, s.stack.postgres.start))
-    await s.run_stream(venue, second)
-    await restart
-    await s.run_stream(venue, third)
-    await s.settled(venue, fault_free)
+    await _fault_in_second_third(s, venue, fault_free, s.stack.postgres.stop, s.stack.postgres.start, recover_after=3)
 
 
 async def test_mozrest_down_then_slow_then_failing(
